@@ -1,0 +1,291 @@
+/**
+ * Chained hash table with incremental rehash (after Redis dict.c), generic over
+ * entries that share one prefix:
+ *
+ *     [u32 next][u8 tag][varint keyLen][key bytes] ...owner's payload...
+ *
+ * The dict links and unlinks entries but never allocates or frees them: the
+ * owner (keyspace, later large sets/hashes) owns entry memory. The dict owns
+ * its bucket tables (arrays of u32 entry pointers, 0 = empty).
+ *
+ * A dict header lives in memory owned by its owner (DICT_BYTES bytes):
+ *   +0  u32 table0   +4  u32 mask0   (table0 == 0: no table yet)
+ *   +8  u32 table1   +12 u32 mask1   (table1 != 0: rehashing into table1)
+ *   +16 u32 rehashIdx (next table0 bucket to move)
+ *   +20 u32 count
+ *
+ * Reads never move anything (so a scan cursor and found pointers stay valid
+ * between writes); every write first moves one bucket (dictBeforeWrite), and
+ * `dictRehash` lets the host finish a pending rehash while idle.
+ * Load factor 1: grow x2 when count reaches the table size, shrink when the
+ * table is less than 1/8 full. A table that cannot be allocated is simply not
+ * resized (chains get longer); inserts never fail because of the table.
+ */
+import { alloc, free } from "./memory";
+import { bytesEqual, hashBytes, readVarint, varintSize } from "./bytes";
+
+export const DICT_BYTES: u32 = 24;
+// @ts-ignore: decorator
+@inline const MIN_SIZE: u32 = 4;
+// @ts-ignore: decorator
+@inline const D_T0: usize = 0;
+// @ts-ignore: decorator
+@inline const D_M0: usize = 4;
+// @ts-ignore: decorator
+@inline const D_T1: usize = 8;
+// @ts-ignore: decorator
+@inline const D_M1: usize = 12;
+// @ts-ignore: decorator
+@inline const D_IDX: usize = 16;
+// @ts-ignore: decorator
+@inline const D_COUNT: usize = 20;
+
+/** Address of the u32 slot that points at the entry the last dictFind returned. */
+export let foundLink: usize = 0;
+
+// ---------------------------------------------------------------- entry prefix
+
+// @ts-ignore: decorator
+@inline export function entryNext(e: usize): usize {
+  return load<u32>(e);
+}
+// @ts-ignore: decorator
+@inline export function entryKeyLen(e: usize): u32 {
+  return readVarint(e + 5);
+}
+// @ts-ignore: decorator
+@inline export function entryKeyPtr(e: usize): usize {
+  return e + 5 + varintSize(readVarint(e + 5));
+}
+
+// ---------------------------------------------------------------- header
+
+export function dictInit(d: usize): void {
+  memory.fill(d, 0, DICT_BYTES);
+}
+
+// @ts-ignore: decorator
+@inline export function dictCount(d: usize): u32 {
+  return load<u32>(d + D_COUNT);
+}
+
+// @ts-ignore: decorator
+@inline export function dictIsRehashing(d: usize): bool {
+  return load<u32>(d + D_T1) != 0;
+}
+
+// ---------------------------------------------------------------- lookup
+
+function findInChain(link: usize, kp: usize, kl: u32): usize {
+  let e = load<u32>(link);
+  while (e != 0) {
+    const l = readVarint(e + 5);
+    if (l == kl && bytesEqual(e + 5 + varintSize(l), kp, kl)) {
+      foundLink = link;
+      return e;
+    }
+    link = e;
+    e = load<u32>(e);
+  }
+  return 0;
+}
+
+/** Entry holding key (kp, kl), or 0. Sets foundLink on success. */
+export function dictFind(d: usize, kp: usize, kl: u32): usize {
+  const t0 = load<u32>(d + D_T0);
+  if (t0 == 0) return 0;
+  const h = u32(hashBytes(kp, kl));
+  const i0 = h & load<u32>(d + D_M0);
+  const t1 = load<u32>(d + D_T1);
+  if (t1 == 0 || i0 >= load<u32>(d + D_IDX)) {
+    const e = findInChain(t0 + (i0 << 2), kp, kl);
+    if (e != 0 || t1 == 0) return e;
+  }
+  return findInChain(t1 + ((h & load<u32>(d + D_M1)) << 2), kp, kl);
+}
+
+// ---------------------------------------------------------------- mutation
+
+/** Prepares a write: moves one bucket when rehashing. Call before dictFind in write paths. */
+export function dictBeforeWrite(d: usize): void {
+  if (load<u32>(d + D_T1) != 0) dictRehash(d, 1);
+}
+
+/**
+ * Makes sure the dict has a table (first insert). False when it cannot be
+ * allocated: the caller reports STORE_FULL before mutating anything.
+ */
+export function dictReserve(d: usize): bool {
+  if (load<u32>(d + D_T0) != 0) return true;
+  const t = allocTable(MIN_SIZE);
+  if (t == 0) return false;
+  store<u32>(d + D_T0, t);
+  store<u32>(d + D_M0, MIN_SIZE - 1);
+  return true;
+}
+
+/**
+ * Links a new entry (whose key is absent: the caller just checked with
+ * dictFind, and dictReserve succeeded) and grows the table if due.
+ */
+export function dictAdd(d: usize, e: usize): void {
+  const h = u32(hashBytes(entryKeyPtr(e), entryKeyLen(e)));
+  const t1 = load<u32>(d + D_T1);
+  const slot = t1 != 0
+    ? t1 + ((h & load<u32>(d + D_M1)) << 2)
+    : load<u32>(d + D_T0) + ((h & load<u32>(d + D_M0)) << 2);
+  store<u32>(e, load<u32>(slot));
+  store<u32>(slot, e);
+  const n = load<u32>(d + D_COUNT) + 1;
+  store<u32>(d + D_COUNT, n);
+  if (t1 == 0 && n > load<u32>(d + D_M0)) startRehash(d, (load<u32>(d + D_M0) + 1) << 1);
+}
+
+/** Replaces the entry the last dictFind returned by e2 (same key, e.g. after a realloc). */
+export function dictReplaceFound(old: usize, e2: usize): void {
+  store<u32>(e2, load<u32>(old));
+  store<u32>(foundLink, e2);
+}
+
+/** Unlinks the entry the last dictFind returned (the caller frees it), shrinking if due. */
+export function dictRemoveFound(d: usize, e: usize): void {
+  store<u32>(foundLink, load<u32>(e));
+  const n = load<u32>(d + D_COUNT) - 1;
+  store<u32>(d + D_COUNT, n);
+  const size = load<u32>(d + D_M0) + 1;
+  if (load<u32>(d + D_T1) == 0 && size > MIN_SIZE && n < size >> 3) {
+    startRehash(d, n < MIN_SIZE ? MIN_SIZE : nextPow2(n));
+  }
+}
+
+/**
+ * Moves up to n non-empty buckets from table0 to table1 (visiting at most
+ * 10n empty ones). Returns true while a rehash is still pending.
+ */
+export function dictRehash(d: usize, n: u32): bool {
+  const t1 = load<u32>(d + D_T1);
+  if (t1 == 0) return false;
+  const t0 = load<u32>(d + D_T0);
+  const m0 = load<u32>(d + D_M0);
+  const m1 = load<u32>(d + D_M1);
+  let idx = load<u32>(d + D_IDX);
+  let emptyVisits = n * 10;
+  while (n > 0 && idx <= m0) {
+    const slot = t0 + (idx << 2);
+    let e = load<u32>(slot);
+    if (e == 0) {
+      idx++;
+      if (--emptyVisits == 0) break;
+      continue;
+    }
+    while (e != 0) {
+      const next = load<u32>(e);
+      const h = u32(hashBytes(entryKeyPtr(e), entryKeyLen(e)));
+      const dst = t1 + ((h & m1) << 2);
+      store<u32>(e, load<u32>(dst));
+      store<u32>(dst, e);
+      e = next;
+    }
+    store<u32>(slot, 0);
+    idx++;
+    n--;
+  }
+  if (idx <= m0) {
+    store<u32>(d + D_IDX, idx);
+    return true;
+  }
+  free(t0, (m0 + 1) << 2);
+  store<u32>(d + D_T0, t1);
+  store<u32>(d + D_M0, m1);
+  store<u32>(d + D_T1, 0);
+  store<u32>(d + D_M1, 0);
+  store<u32>(d + D_IDX, 0);
+  return false;
+}
+
+function startRehash(d: usize, size: u32): void {
+  const t = allocTable(size);
+  if (t == 0) return;
+  store<u32>(d + D_T1, t);
+  store<u32>(d + D_M1, size - 1);
+  store<u32>(d + D_IDX, 0);
+}
+
+function allocTable(size: u32): usize {
+  const bytes = size << 2;
+  const t = alloc(bytes);
+  if (t != 0) memory.fill(t, 0, bytes);
+  return t;
+}
+
+function nextPow2(n: u32): u32 {
+  return n <= 1 ? 1 : u32(1) << (32 - clz(n - 1));
+}
+
+/**
+ * Calls fn on every entry, then drops the tables: the dict is empty after.
+ * fn may free the entry (its next pointer is read first).
+ */
+export function dictClear(d: usize, fn: (e: usize) => void): void {
+  clearTable(load<u32>(d + D_T0), load<u32>(d + D_M0), fn);
+  clearTable(load<u32>(d + D_T1), load<u32>(d + D_M1), fn);
+  dictInit(d);
+}
+
+function clearTable(t: usize, mask: u32, fn: (e: usize) => void): void {
+  if (t == 0) return;
+  for (let i: u32 = 0; i <= mask; i++) {
+    let e = load<u32>(t + (i << 2));
+    while (e != 0) {
+      const next = load<u32>(e);
+      fn(e);
+      e = next;
+    }
+  }
+  free(t, (mask + 1) << 2);
+}
+
+// ---------------------------------------------------------------- scan
+// Reverse-binary cursor (Redis dictScan): every entry present for the whole
+// scan is reported at least once, even across resizes; exactly once when no
+// resize happens in between.
+
+function rev32(v: u32): u32 {
+  v = ((v >> 1) & 0x55555555) | ((v & 0x55555555) << 1);
+  v = ((v >> 2) & 0x33333333) | ((v & 0x33333333) << 2);
+  v = ((v >> 4) & 0x0f0f0f0f) | ((v & 0x0f0f0f0f) << 4);
+  return bswap<u32>(v);
+}
+
+function visitChain(e: usize, fn: (e: usize) => void): void {
+  while (e != 0) {
+    const next = load<u32>(e);
+    fn(e);
+    e = next;
+  }
+}
+
+/** Visits one cursor step; returns the next cursor (0 = done). */
+export function dictScan(d: usize, v: u32, fn: (e: usize) => void): u32 {
+  let t0 = load<u32>(d + D_T0);
+  if (t0 == 0) return 0;
+  let m0 = load<u32>(d + D_M0);
+  let t1 = load<u32>(d + D_T1);
+  if (t1 == 0) {
+    visitChain(load<u32>(t0 + ((v & m0) << 2)), fn);
+    v |= ~m0;
+    return rev32(rev32(v) + 1);
+  }
+  let m1 = load<u32>(d + D_M1);
+  if (m0 > m1) {
+    const t = t0; t0 = t1; t1 = t;
+    const m = m0; m0 = m1; m1 = m;
+  }
+  visitChain(load<u32>(t0 + ((v & m0) << 2)), fn);
+  do {
+    visitChain(load<u32>(t1 + ((v & m1) << 2)), fn);
+    v |= ~m1;
+    v = rev32(rev32(v) + 1);
+  } while ((v & (m0 ^ m1)) != 0);
+  return v;
+}

@@ -1,0 +1,74 @@
+/**
+ * Host-facing buffers: the scratch region (host writes keys/values there and
+ * passes (ptr, len) pairs) and the result area (host reads extra results).
+ *
+ * Ownership: io owns both. The scratch block moves only when the host asks
+ * for more capacity (ioScratch), so the host re-reads its address then. The
+ * result area is static and never moves.
+ */
+import {
+  R_COUNT, R_EXPIRE, R_NUMBER, R_OUT_LEN, R_OUT_PTR, R_SIZE, R_TYPE, R_VAL_LEN, R_VAL_PTR,
+} from "./abi";
+import { readVarint, varintSize } from "./bytes";
+import { entryHasTtl, entryAfterKey, entryTag, isInlineType, TYPE_MASK } from "./entry";
+import { alloc, free } from "./memory";
+
+export const result: usize = memory.data(R_SIZE, 8);
+
+let scratchPtr: usize = 0;
+let scratchCap: u32 = 0;
+
+/** Scratch of at least `size` bytes (contents not preserved on growth); 0 when memory is full. */
+export function ioScratch(size: u32): usize {
+  if (size <= scratchCap && scratchPtr != 0) return scratchPtr;
+  let cap: u32 = scratchCap < 4096 ? 4096 : scratchCap;
+  while (cap < size) cap = cap >= 0x80000000 ? size : cap << 1;
+  const p = alloc(cap);
+  if (p == 0) return 0;
+  if (scratchPtr != 0) free(scratchPtr, scratchCap);
+  scratchPtr = p;
+  scratchCap = cap;
+  return p;
+}
+
+/** Reports entry e (or absence) in the result area; returns its type. */
+export function reportEntry(e: usize): i32 {
+  if (e == 0) {
+    store<u32>(result + R_TYPE, 0);
+    return 0;
+  }
+  const tag = entryTag(e);
+  const type = tag & TYPE_MASK;
+  store<u32>(result + R_TYPE, type);
+  let p = entryAfterKey(e);
+  if ((tag & 0x08) != 0) {
+    store<f64>(result + R_EXPIRE, f64(load<i64>(p)));
+    p += 8;
+  } else {
+    store<f64>(result + R_EXPIRE, -1);
+  }
+  if (isInlineType(type)) {
+    const n = readVarint(p);
+    store<u32>(result + R_VAL_PTR, p + varintSize(n));
+    store<u32>(result + R_VAL_LEN, n);
+  } else {
+    store<u32>(result + R_VAL_PTR, load<u32>(p));
+    store<u32>(result + R_VAL_LEN, 0);
+  }
+  return i32(type);
+}
+
+export function reportValue(p: usize, n: u32): void {
+  store<u32>(result + R_VAL_PTR, p);
+  store<u32>(result + R_VAL_LEN, n);
+}
+
+export function reportNumber(v: f64): void {
+  store<f64>(result + R_NUMBER, v);
+}
+
+export function reportOut(p: usize, len: u32, count: u32): void {
+  store<u32>(result + R_OUT_PTR, p);
+  store<u32>(result + R_OUT_LEN, len);
+  store<u32>(result + R_COUNT, count);
+}

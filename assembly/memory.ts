@@ -1,0 +1,264 @@
+/**
+ * The store's allocator, on top of memory.grow (no AssemblyScript runtime
+ * allocation is ever used for data).
+ *
+ * Ownership: every block belongs to whoever called alloc() until it calls
+ * free() with the same size it asked for (or any size of the same class).
+ *
+ * - Small blocks (<= SMALL_MAX bytes) come in 8-byte classes and carry NO
+ *   header: the caller passes the size back on free (entries know their own
+ *   size). Freed blocks go on a per-class LIFO list.
+ * - Large blocks (> SMALL_MAX) have an 8-byte header [u32 capacity][u32 0] in
+ *   front of the payload; free() reads the capacity from it, so the caller's
+ *   size only has to say "large". Free large blocks sit in log2 bins and are
+ *   reused first-fit (with splitting); there is no coalescing.
+ * - Fresh memory is carved from a bump region. When it runs out we refill it
+ *   from a freed large block before growing linear memory by
+ *   max(needed, 1/8 of current, 1 MiB).
+ *
+ * Failure: alloc() returns 0 when memory cannot grow. It never traps, and
+ * callers allocate before they mutate so a failure leaves the store intact.
+ * Addresses may be >= 2 GiB: all arithmetic is unsigned (usize/u64).
+ */
+
+// @ts-ignore: decorator
+@inline export const SMALL_MAX: u32 = 2048;
+// @ts-ignore: decorator
+@inline const LARGE_HDR: u32 = 8;
+// @ts-ignore: decorator
+@inline const MIN_GROW_PAGES: u64 = 16; // 1 MiB
+// @ts-ignore: decorator
+@inline const MAX_PAGES: u64 = 65536; // 4 GiB
+// @ts-ignore: decorator
+@inline const FIRST_FIT_SCAN: i32 = 16;
+
+/** Heads of the small free lists, indexed by size/8 (u32 each). */
+const smallHeads: usize = memory.data(4 * (SMALL_MAX / 8 + 1));
+/** Heads of the large free lists, indexed by floor(log2(capacity)). */
+const largeHeads: usize = memory.data(4 * 33);
+
+let top: u64 = 0; // next free byte of the bump region
+let end: u64 = 0; // end of the bump region
+let memEnd: u64 = 0; // end of linear memory
+let liveBytes: u64 = 0; // bytes in blocks handed out (incl. rounding, excl. headers)
+let maxPages: u64 = MAX_PAGES; // growth cap (a store-level maxmemory)
+
+/** Caps linear memory at `pages` 64 KiB pages (0 = the 4 GiB wasm32 limit). */
+export function memSetLimit(pages: u32): void {
+  maxPages = pages == 0 || u64(pages) > MAX_PAGES ? MAX_PAGES : u64(pages);
+}
+
+export function memInit(): void {
+  top = (u64(__heap_base) + 15) & ~u64(15);
+  memEnd = u64(memory.size()) << 16;
+  end = memEnd;
+}
+
+/** Bytes currently allocated (a Redis used_memory analogue). */
+export function memLive(): u64 {
+  return liveBytes;
+}
+
+export function memSize(): u64 {
+  return memEnd;
+}
+
+// @ts-ignore: decorator
+@inline function roundSmall(size: u32): u32 {
+  return size == 0 ? 8 : (size + 7) & ~u32(7);
+}
+
+export function alloc(size: u32): usize {
+  if (size <= SMALL_MAX) return allocSmall(roundSmall(size));
+  return allocLarge(size);
+}
+
+export function free(p: usize, size: u32): void {
+  if (size <= SMALL_MAX) {
+    const sz = roundSmall(size);
+    pushSmall(p, sz);
+    liveBytes -= sz;
+    return;
+  }
+  const cap = load<u32>(p - LARGE_HDR);
+  liveBytes -= cap;
+  pushLarge(p, cap);
+}
+
+/** How many bytes the block at p (allocated with `size`) can hold. */
+export function capacityOf(p: usize, size: u32): u32 {
+  if (size <= SMALL_MAX) return roundSmall(size);
+  return load<u32>(p - LARGE_HDR);
+}
+
+/** True when a block allocated with `a` can also be freed as `b` (same class / both large). */
+export function sameClass(a: u32, b: u32): bool {
+  if (a > SMALL_MAX) return b > SMALL_MAX;
+  return b <= SMALL_MAX && roundSmall(a) == roundSmall(b);
+}
+
+/**
+ * Shrinks a small block in place from oldSize to newSize (both small) by
+ * returning its tail to the free lists. Headerless small blocks make any
+ * 8-aligned tail a valid block of its own.
+ */
+export function shrinkSmall(p: usize, oldSize: u32, newSize: u32): void {
+  const a = roundSmall(oldSize);
+  const b = roundSmall(newSize);
+  if (a > b) {
+    pushSmall(p + b, a - b);
+    liveBytes -= a - b;
+  }
+}
+
+// ---------------------------------------------------------------- small path
+
+function allocSmall(sz: u32): usize {
+  const head = smallHeads + (sz >> 1);
+  const p = load<u32>(head);
+  if (p != 0) {
+    store<u32>(head, load<u32>(p));
+    liveBytes += sz;
+    return p;
+  }
+  if (end - top < u64(sz) && !refill(sz)) return 0;
+  const q = usize(top);
+  top += sz;
+  liveBytes += sz;
+  return q;
+}
+
+// @ts-ignore: decorator
+@inline function pushSmall(p: usize, sz: u32): void {
+  const head = smallHeads + (sz >> 1);
+  store<u32>(p, load<u32>(head));
+  store<u32>(head, p);
+}
+
+/** Hands the rest of the bump region to the small free lists. */
+function retireBump(): void {
+  while (end - top >= 8) {
+    let n = end - top;
+    if (n > u64(SMALL_MAX)) n = u64(SMALL_MAX);
+    pushSmall(usize(top), u32(n));
+    top += n;
+  }
+  top = end;
+}
+
+/** Makes at least sz bytes available in the bump region. */
+function refill(sz: u32): bool {
+  const b = takeLarge(sz < 4096 ? 4096 : sz);
+  if (b != 0) {
+    retireBump();
+    top = u64(b) - LARGE_HDR;
+    end = u64(b) + load<u32>(b - LARGE_HDR);
+    return true;
+  }
+  if (end != memEnd) {
+    retireBump();
+    top = memEnd;
+    end = memEnd;
+  }
+  return growFor(u64(sz));
+}
+
+/** Grows linear memory so that [top, end) holds `bytes`; the bump region must end at memEnd. */
+function growFor(bytes: u64): bool {
+  const need = (bytes - (end - top) + 0xffff) >> 16;
+  const cur = u64(memory.size());
+  let inc = cur >> 3;
+  if (inc < MIN_GROW_PAGES) inc = MIN_GROW_PAGES;
+  if (inc < need) inc = need;
+  if (cur >= maxPages) return false;
+  if (cur + inc > maxPages) inc = maxPages - cur;
+  if (inc < need) return false;
+  if (memory.grow(i32(inc)) < 0) {
+    if (inc == need || memory.grow(i32(need)) < 0) return false;
+  }
+  memEnd = u64(memory.size()) << 16;
+  end = memEnd;
+  return true;
+}
+
+// ---------------------------------------------------------------- large path
+
+// @ts-ignore: decorator
+@inline function binOf(cap: u64): u32 {
+  return 63 - u32(clz(cap));
+}
+
+function pushLarge(p: usize, cap: u32): void {
+  const head = largeHeads + (binOf(cap) << 2);
+  store<u32>(p, load<u32>(head));
+  store<u32>(head, p);
+}
+
+/**
+ * Removes and returns a free large block with capacity >= need (split when
+ * much larger), or 0.
+ */
+function takeLarge(need: u32): usize {
+  let bin = binOf(u64(need));
+  // first fit within the need's own bin (sizes vary inside a bin)
+  let link = largeHeads + (bin << 2);
+  let p = load<u32>(link);
+  for (let i = 0; p != 0 && i < FIRST_FIT_SCAN; i++) {
+    if (load<u32>(p - LARGE_HDR) >= need) {
+      store<u32>(link, load<u32>(p));
+      return splitLarge(p, need);
+    }
+    link = p;
+    p = load<u32>(p);
+  }
+  // any block of a higher bin is big enough
+  for (bin++; bin < 33; bin++) {
+    const head = largeHeads + (bin << 2);
+    const q = load<u32>(head);
+    if (q != 0) {
+      store<u32>(head, load<u32>(q));
+      return splitLarge(q, need);
+    }
+  }
+  return 0;
+}
+
+/** Cuts the tail off a taken large block when worth a block of its own. */
+function splitLarge(p: usize, need: u32): usize {
+  const cap = load<u32>(p - LARGE_HDR);
+  const want = (need + 7) & ~u32(7);
+  if (cap >= want && cap - want >= SMALL_MAX * 2 + LARGE_HDR) {
+    const rest = p + want + LARGE_HDR;
+    const restCap = cap - want - LARGE_HDR;
+    store<u32>(rest - LARGE_HDR, restCap);
+    store<u32>(rest - 4, 0);
+    pushLarge(rest, restCap);
+    store<u32>(p - LARGE_HDR, want);
+  }
+  return p;
+}
+
+function allocLarge(size: u32): usize {
+  const cap = (u64(size) + 7) & ~u64(7);
+  if (cap > u64(u32.MAX_VALUE)) return 0;
+  const reused = takeLarge(u32(cap));
+  if (reused != 0) {
+    liveBytes += load<u32>(reused - LARGE_HDR);
+    return reused;
+  }
+  const need = cap + LARGE_HDR;
+  if (end - top < need) {
+    if (end != memEnd) {
+      retireBump();
+      top = memEnd;
+      end = memEnd;
+    }
+    if (!growFor(need)) return 0;
+  }
+  const b = usize(top);
+  top += need;
+  store<u32>(b, u32(cap));
+  store<u32>(b + 4, 0);
+  liveBytes += cap;
+  return b + LARGE_HDR;
+}

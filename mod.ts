@@ -1,0 +1,35 @@
+/**
+ * Veidrodelis ("pocket mirror"): an in-process replica of a Redis or Valkey
+ * primary. It connects as a replica, loads the RDB snapshot, applies the live
+ * replication stream, and answers reads synchronously from a projection kept
+ * as bytes in WebAssembly memory.
+ *
+ * @example
+ * ```ts ignore
+ * import { Mirror } from "./mod.ts";
+ * const mirror = await Mirror.connect("redis://127.0.0.1:6379");
+ * console.log(mirror.get("greeting"), mirror.db(1).dbsize());
+ * await mirror.close();
+ * ```
+ *
+ * @module
+ */
+
+export { Mirror, type MirrorStats } from "./src/mirror.ts";
+export type { MirrorOptions } from "./src/options.ts";
+export { Reader } from "./src/reader.ts";
+export type { KeyInput, ReadMethods, Text } from "./src/reads.ts";
+export type { AppliedUnit, MirrorEvents, MirrorState } from "./src/replication/replicator.ts";
+export {
+  AuthError,
+  ConnectionError,
+  DivergenceError,
+  type ErrorCode,
+  NotReadyError,
+  ProtocolError,
+  RdbError,
+  type RdbErrorReason,
+  StoreFullError,
+  VeidrodelisError,
+  WrongTypeError,
+} from "./src/errors.ts";

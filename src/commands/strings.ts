@@ -1,0 +1,202 @@
+/**
+ * String write commands, with the forms every primary version propagates:
+ * Redis 7.0+ rewrites relative TTLs to `SET … PXAT`, older primaries send
+ * `EX`/`PX`/`SETEX` verbatim, so both are understood.
+ *
+ * @module
+ */
+
+import { SET_KEEPTTL, SET_NX, SET_XX } from "../_wasm/store.ts";
+import { CommandError, integer, word } from "./args.ts";
+import { type ApplyContext, command, type CommandSpec, FIRST_KEY, KEY_VALUE_PAIRS } from "./spec.ts";
+
+const NO_TTL = -1;
+const ONE = new Uint8Array([49]);
+
+/** The options of `SET`, parsed as Redis's `parseExtendedStringArgumentsOrReply` does. */
+interface SetOptions {
+  flags: number;
+  expireAt: number;
+}
+
+function parseSetOptions(ctx: ApplyContext, args: readonly Uint8Array[]): SetOptions {
+  let flags = 0;
+  let expireAt = NO_TTL;
+  let expiry = "";
+  for (let i = 3; i < args.length; i++) {
+    const option = word(args[i]);
+    switch (option) {
+      case "nx":
+        flags |= SET_NX;
+        break;
+      case "xx":
+        flags |= SET_XX;
+        break;
+      case "get":
+        break; // a replica never answers; the primary already checked the type
+      case "keepttl":
+        flags |= SET_KEEPTTL;
+        expiry = setOnce(expiry, option);
+        break;
+      case "ex":
+      case "px":
+      case "exat":
+      case "pxat":
+        expiry = setOnce(expiry, option);
+        if (++i >= args.length) throw new CommandError("syntax error");
+        expireAt = absoluteExpiry(ctx, option, integer(args[i], "expire time"));
+        break;
+      default:
+        throw new CommandError(`unknown SET option ${option}`);
+    }
+  }
+  if ((flags & SET_NX) && (flags & SET_XX)) throw new CommandError("syntax error");
+  return { flags, expireAt };
+}
+
+function setOnce(previous: string, option: string): string {
+  if (previous) throw new CommandError("syntax error");
+  return option;
+}
+
+/** Converts any of SET's expiry forms to absolute unix ms. */
+function absoluteExpiry(ctx: ApplyContext, unit: string, amount: number): number {
+  if (amount <= 0) throw new CommandError("invalid expire time in 'set' command");
+  switch (unit) {
+    case "ex":
+      return ctx.now() + amount * 1000;
+    case "px":
+      return ctx.now() + amount;
+    case "exat":
+      return amount * 1000;
+    default:
+      return amount;
+  }
+}
+
+/** Every string write command, declared once. */
+export const stringCommands: readonly CommandSpec[] = [
+  command({
+    name: "set",
+    arity: -3,
+    group: "string",
+    kind: "write",
+    keys: FIRST_KEY,
+    summary: "all options (NX, XX, GET, KEEPTTL, EX, PX, EXAT, PXAT)",
+    apply(ctx, args) {
+      const { flags, expireAt } = parseSetOptions(ctx, args);
+      ctx.store.set(ctx.db, args[1], args[2], flags, expireAt);
+    },
+  }),
+  command({
+    name: "setnx",
+    arity: 3,
+    group: "string",
+    kind: "write",
+    keys: FIRST_KEY,
+    summary: "set when absent",
+    apply(ctx, args) {
+      ctx.store.set(ctx.db, args[1], args[2], SET_NX, NO_TTL);
+    },
+  }),
+  command({
+    name: "setex",
+    arity: 4,
+    group: "string",
+    kind: "write",
+    keys: FIRST_KEY,
+    summary: "older primaries' relative TTL form",
+    apply(ctx, args) {
+      ctx.store.set(ctx.db, args[1], args[3], 0, absoluteExpiry(ctx, "ex", integer(args[2], "expire time")));
+    },
+  }),
+  command({
+    name: "psetex",
+    arity: 4,
+    group: "string",
+    kind: "write",
+    keys: FIRST_KEY,
+    summary: "older primaries' relative TTL form",
+    apply(ctx, args) {
+      ctx.store.set(ctx.db, args[1], args[3], 0, absoluteExpiry(ctx, "px", integer(args[2], "expire time")));
+    },
+  }),
+  command({
+    name: "getset",
+    arity: 3,
+    group: "string",
+    kind: "write",
+    keys: FIRST_KEY,
+    summary: "as SET (drops the TTL)",
+    apply(ctx, args) {
+      ctx.store.set(ctx.db, args[1], args[2], 0, NO_TTL);
+    },
+  }),
+  command({
+    name: "mset",
+    arity: -3,
+    group: "string",
+    kind: "write",
+    keys: KEY_VALUE_PAIRS,
+    summary: "several keys",
+    apply(ctx, args) {
+      if (args.length % 2 !== 1) throw new CommandError("wrong number of arguments for 'mset'");
+      for (let i = 1; i < args.length; i += 2) ctx.store.set(ctx.db, args[i], args[i + 1], 0, NO_TTL);
+    },
+  }),
+  command({
+    name: "msetnx",
+    arity: -3,
+    group: "string",
+    kind: "write",
+    keys: KEY_VALUE_PAIRS,
+    summary: "all or none",
+    apply(ctx, args) {
+      if (args.length % 2 !== 1) throw new CommandError("wrong number of arguments for 'msetnx'");
+      for (let i = 1; i < args.length; i += 2) if (ctx.store.find(ctx.db, args[i]) !== 0) return;
+      for (let i = 1; i < args.length; i += 2) ctx.store.set(ctx.db, args[i], args[i + 1], 0, NO_TTL);
+    },
+  }),
+  command({
+    name: "append",
+    arity: 3,
+    group: "string",
+    kind: "write",
+    keys: FIRST_KEY,
+    summary: "append bytes",
+    apply(ctx, args) {
+      ctx.store.append(ctx.db, args[1], args[2]);
+    },
+  }),
+  command({
+    name: "setrange",
+    arity: 4,
+    group: "string",
+    kind: "write",
+    keys: FIRST_KEY,
+    summary: "overwrite at an offset, zero padding",
+    apply(ctx, args) {
+      const offset = integer(args[2], "offset");
+      if (offset < 0) throw new CommandError("offset is out of range");
+      ctx.store.setRange(ctx.db, args[1], offset, args[3]);
+    },
+  }),
+  incrementCommand("incr", 2, false, "add 1"),
+  incrementCommand("decr", 2, true, "subtract 1"),
+  incrementCommand("incrby", 3, false, "add an integer"),
+  incrementCommand("decrby", 3, true, "subtract an integer"),
+];
+
+function incrementCommand(name: string, arity: number, negate: boolean, summary: string): CommandSpec {
+  return command({
+    name,
+    arity,
+    group: "string",
+    kind: "write",
+    keys: FIRST_KEY,
+    summary: `${summary} (64-bit, overflow checked)`,
+    apply(ctx, args) {
+      ctx.store.incrBy(ctx.db, args[1], arity === 2 ? ONE : args[2], negate);
+    },
+  });
+}

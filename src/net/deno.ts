@@ -1,0 +1,92 @@
+/**
+ * Transport over `Deno.connect`: reads 5-10x faster than `node:net` under Deno.
+ *
+ * @module
+ */
+
+import type { Connector, Endpoint, Transport, TransportHandlers } from "./transport.ts";
+
+/** The part of the Deno namespace this adapter uses (typed here so Node and Bun type-check too). */
+interface DenoConn {
+  read(p: Uint8Array): Promise<number | null>;
+  write(p: Uint8Array): Promise<number>;
+  close(): void;
+  setNoDelay?(noDelay?: boolean): void;
+}
+interface DenoNet {
+  connect(options: { hostname: string; port: number; transport?: "tcp" }): Promise<DenoConn>;
+}
+
+const READ_SIZE = 256 * 1024;
+
+/**
+ * Connects with `Deno.connect`.
+ *
+ * @example
+ * ```ts ignore
+ * import { connectDeno } from "./deno.ts";
+ * const t = await connectDeno({ host: "127.0.0.1", port: 6379 }, { onData() {}, onClose() {} });
+ * t.close();
+ * ```
+ */
+export const connectDeno: Connector = async (
+  endpoint: Endpoint,
+  handlers: TransportHandlers,
+): Promise<Transport> => {
+  const deno = (globalThis as unknown as { Deno: DenoNet }).Deno;
+  const conn = await deno.connect({ hostname: endpoint.host, port: endpoint.port, transport: "tcp" });
+  conn.setNoDelay?.(true);
+  let closed = false;
+  let writing: Promise<unknown> = Promise.resolve();
+
+  const finish = (error?: Error) => {
+    if (closed) return;
+    closed = true;
+    try {
+      conn.close();
+    } catch { /* already closed */ }
+    handlers.onClose(error);
+  };
+
+  const writeAll = async (bytes: Uint8Array) => {
+    let at = 0;
+    while (at < bytes.length) at += await conn.write(bytes.subarray(at));
+  };
+
+  (async () => {
+    let buffer = new Uint8Array(READ_SIZE);
+    try {
+      while (!closed) {
+        const n = await conn.read(buffer);
+        if (n === null) return finish(new Error("connection closed by peer"));
+        if (closed) return;
+        if (n === buffer.length) {
+          // Hand the whole buffer over (no copy) and read into a new one.
+          handlers.onData(buffer);
+          buffer = new Uint8Array(READ_SIZE);
+        } else {
+          // A short read: copy it out so the big buffer is reused, not pinned.
+          handlers.onData(buffer.slice(0, n));
+        }
+      }
+    } catch (error) {
+      if (!closed) finish(error instanceof Error ? error : new Error(String(error)));
+    }
+  })();
+
+  return {
+    write(bytes) {
+      if (closed) return;
+      writing = writing.then(() => writeAll(bytes)).catch((error) => {
+        if (!closed) finish(error instanceof Error ? error : new Error(String(error)));
+      });
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        conn.close();
+      } catch { /* already closed */ }
+    },
+  };
+};

@@ -1,0 +1,125 @@
+/**
+ * Mirror options and their defaults; parsing of `redis://` URLs.
+ *
+ * @module
+ */
+
+import { VeidrodelisError } from "./errors.ts";
+import type { Connector } from "./net/mod.ts";
+
+/** How to reach the primary and how the mirror behaves. */
+export interface MirrorOptions {
+  /** `redis://[[user]:password@]host[:port][/db]`; fields given separately win. */
+  url?: string;
+  /** Primary host (default "127.0.0.1"). */
+  host?: string;
+  /** Primary port (default 6379). */
+  port?: number;
+  /** ACL user for `AUTH`. */
+  username?: string;
+  /** Password for `AUTH`. */
+  password?: string;
+  /** Database the mirror's own read methods use (default 0, or the URL's). */
+  db?: number;
+  /** Databases allocated up front (default 16; more are added when the stream selects them). */
+  databases?: number;
+  /** Clock in unix ms used to hide expired keys and resolve relative TTLs (default `Date.now`). */
+  clock?: () => number;
+  /** Keep keys whose TTL has passed visible to reads (default false, as a Redis replica). */
+  showExpired?: boolean;
+  /** First delay before reconnecting, in ms (default 100). */
+  reconnectDelayMs?: number;
+  /** Longest delay between reconnects, in ms (default 10 000). */
+  maxReconnectDelayMs?: number;
+  /** What a command the mirror cannot apply triggers: a full resync (default) or nothing but the event. */
+  onDivergence?: "resync" | "continue";
+  /** Port announced to the primary with `REPLCONF listening-port` (default 0). */
+  announcePort?: number;
+  /** Milliseconds between `REPLCONF ACK` heartbeats (default 1000). */
+  ackIntervalMs?: number;
+  /** Replaces the runtime's socket adapter (tests, proxies). */
+  connector?: Connector;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedOptions {
+  host: string;
+  port: number;
+  username: string | undefined;
+  password: string | undefined;
+  db: number;
+  databases: number;
+  clock: () => number;
+  showExpired: boolean;
+  reconnectDelayMs: number;
+  maxReconnectDelayMs: number;
+  onDivergence: "resync" | "continue";
+  announcePort: number;
+  ackIntervalMs: number;
+  connector: Connector | undefined;
+}
+
+/**
+ * Fills in defaults and the fields of `url`.
+ *
+ * @example
+ * ```ts
+ * import { resolveOptions } from "./options.ts";
+ * resolveOptions({ url: "redis://:secret@localhost:6380/2" }).port; // 6380
+ * ```
+ */
+export function resolveOptions(options: MirrorOptions): ResolvedOptions {
+  const fromUrl = options.url === undefined ? {} : parseRedisUrl(options.url);
+  const merged = { ...fromUrl, ...definedOnly(options) };
+  return {
+    host: merged.host ?? "127.0.0.1",
+    port: merged.port ?? 6379,
+    username: merged.username,
+    password: merged.password,
+    db: merged.db ?? 0,
+    databases: merged.databases ?? 16,
+    clock: merged.clock ?? Date.now,
+    showExpired: merged.showExpired ?? false,
+    reconnectDelayMs: merged.reconnectDelayMs ?? 100,
+    maxReconnectDelayMs: merged.maxReconnectDelayMs ?? 10_000,
+    onDivergence: merged.onDivergence ?? "resync",
+    announcePort: merged.announcePort ?? 0,
+    ackIntervalMs: merged.ackIntervalMs ?? 1000,
+    connector: merged.connector,
+  };
+}
+
+function definedOnly(options: MirrorOptions): MirrorOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as MirrorOptions;
+}
+
+/**
+ * Parses `redis://[[user]:password@]host[:port][/db]`.
+ *
+ * @example
+ * ```ts
+ * import { parseRedisUrl } from "./options.ts";
+ * parseRedisUrl("redis://app:pw@10.0.0.5:6380/1"); // { host: "10.0.0.5", port: 6380, username: "app", ... }
+ * ```
+ */
+export function parseRedisUrl(url: string): MirrorOptions {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new VeidrodelisError("ARGUMENT", `not a valid URL: ${url}`);
+  }
+  if (parsed.protocol !== "redis:") {
+    throw new VeidrodelisError("ARGUMENT", `unsupported URL scheme ${parsed.protocol} (expected redis:)`);
+  }
+  const out: MirrorOptions = { host: parsed.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1" };
+  if (parsed.port) out.port = Number(parsed.port);
+  if (parsed.username) out.username = decodeURIComponent(parsed.username);
+  if (parsed.password) out.password = decodeURIComponent(parsed.password);
+  const db = parsed.pathname.replace(/^\//, "");
+  if (db) {
+    if (!/^\d+$/.test(db)) throw new VeidrodelisError("ARGUMENT", `not a database number: ${db}`);
+    out.db = Number(db);
+  }
+  return out;
+}

@@ -1,0 +1,365 @@
+/**
+ * One connection to a primary, from the handshake through the RDB transfer
+ * to the live command stream. A link never reconnects: when it ends, its
+ * owner (the replicator) decides what comes next.
+ *
+ * Input is processed as a phase machine over pushed chunks, so the bytes that
+ * follow `+FULLRESYNC` or the end of the RDB in the same chunk are handed to
+ * the next phase without being looked at twice.
+ *
+ * @module
+ */
+
+import type { Store } from "../_wasm/store.ts";
+import { AuthError, ConnectionError, ProtocolError, RdbError, VeidrodelisError } from "../errors.ts";
+import type { DivergenceError } from "../errors.ts";
+import type { Connector, Endpoint, Transport } from "../net/mod.ts";
+import { RdbDecoder, type RdbSummary } from "../rdb/mod.ts";
+import { encodeCommand, RespCommandParser } from "../resp/mod.ts";
+import { Applier, type ApplierEvents } from "./applier.ts";
+import { StoreLoader } from "./store_loader.ts";
+
+/** How a link connects and identifies itself. */
+export interface LinkConfig {
+  endpoint: Endpoint;
+  connector: Connector;
+  username?: string;
+  password?: string;
+  /** Port announced with `REPLCONF listening-port` (0: none to connect back to). */
+  announcePort: number;
+  /** Milliseconds between `REPLCONF ACK` heartbeats. */
+  ackIntervalMs: number;
+  now(): number;
+  /** A fresh, empty store for a full resync. */
+  createStore(): Store;
+}
+
+/** What a link reports to its owner. */
+export interface LinkEvents {
+  /** The primary answered `+FULLRESYNC`; an RDB follows. */
+  onFullResync?(replId: string, offset: number): void;
+  /** RDB bytes received so far during a full resync. */
+  onRdbProgress?(bytes: number): void;
+  /** The RDB is loaded and acknowledged: `store` is live and will follow the stream. */
+  onLive(store: Store, info: LiveInfo): void;
+  /** A command could not be applied. */
+  onDivergence(error: DivergenceError): void;
+  /** A unit of the stream was applied (after it is readable). */
+  onUnitApplied?(commands: readonly (readonly Uint8Array[])[], db: number): void;
+  /** The link ended on its own (not by `close()`). */
+  onClose(error: VeidrodelisError): void;
+}
+
+/** What a live link knows about its sync. */
+export interface LiveInfo {
+  replId: string;
+  offset: number;
+  rdb: RdbSummary;
+}
+
+const enum Phase {
+  Pong,
+  Auth,
+  Port,
+  Capa,
+  Psync,
+  TransferHeader,
+  RdbByLength,
+  RdbUntilMark,
+  EofMark,
+  Stream,
+  Closed,
+}
+
+const MAX_LINE = 64 * 1024;
+const EOF_MARK_LENGTH = 40;
+
+/**
+ * A replica connection to one primary.
+ *
+ * @example
+ * ```ts ignore
+ * const link = await ReplicaLink.open(config, events);
+ * link.close();
+ * ```
+ */
+export class ReplicaLink {
+  readonly #config: LinkConfig;
+  readonly #events: LinkEvents;
+  #transport: Transport | null = null;
+  #phase: Phase = Phase.Pong;
+  #line: number[] = [];
+  #input = 0;
+  #replId = "";
+  #store: Store | null = null;
+  #rdb: RdbDecoder | null = null;
+  #rdbRemaining = 0;
+  #eofMark: Uint8Array = new Uint8Array(0);
+  #markFilled = 0;
+  #parser: RespCommandParser | null = null;
+  #applier: Applier | null = null;
+  #startOffset = 0;
+  #ackTimer: ReturnType<typeof setInterval> | undefined;
+
+  private constructor(config: LinkConfig, events: LinkEvents) {
+    this.#config = config;
+    this.#events = events;
+  }
+
+  /** Connects and starts the replica handshake; resolves once connected. */
+  static async open(config: LinkConfig, events: LinkEvents): Promise<ReplicaLink> {
+    const link = new ReplicaLink(config, events);
+    try {
+      link.#transport = await config.connector(config.endpoint, {
+        onData: (chunk) => link.#onData(chunk),
+        onClose: (error) => link.#fail(new ConnectionError(error?.message ?? "connection closed", { cause: error })),
+      });
+    } catch (error) {
+      const { host, port } = config.endpoint;
+      throw new ConnectionError(`cannot connect to ${host}:${port}: ${(error as Error).message}`, { cause: error });
+    }
+    link.#send(["PING"]);
+    return link;
+  }
+
+  /** Replication offset of the last applied unit (the RDB's offset before the stream). */
+  get offset(): number {
+    return this.#applier?.offset ?? this.#startOffset;
+  }
+
+  /** Bytes of the command stream received (parsed) so far, complete commands or not. */
+  get receivedOffset(): number {
+    return this.#startOffset + (this.#parser?.consumed ?? 0);
+  }
+
+  /** Replication id of the primary's history this link follows. */
+  get replId(): string {
+    return this.#replId;
+  }
+
+  /** The database the stream has selected. */
+  get db(): number {
+    return this.#applier?.db ?? 0;
+  }
+
+  /** Commands applied, by name. */
+  get commandCounts(): Record<string, number> {
+    return this.#applier?.counts ?? {};
+  }
+
+  /** True once the stream is being applied. */
+  get live(): boolean {
+    return this.#phase === Phase.Stream;
+  }
+
+  /** Ends the link and releases its socket and timer. */
+  close(): void {
+    if (this.#phase === Phase.Closed) return;
+    this.#phase = Phase.Closed;
+    clearInterval(this.#ackTimer);
+    this.#transport?.close();
+    this.#transport = null;
+  }
+
+  #fail(error: VeidrodelisError): void {
+    if (this.#phase === Phase.Closed) return;
+    this.close();
+    this.#events.onClose(error);
+  }
+
+  #send(args: readonly (string | Uint8Array)[]): void {
+    this.#transport?.write(encodeCommand(args));
+  }
+
+  #sendAck(offset: number): void {
+    this.#send(["REPLCONF", "ACK", String(offset)]);
+  }
+
+  #onData(chunk: Uint8Array): void {
+    try {
+      let at = 0;
+      while (at < chunk.length && this.#phase !== Phase.Closed) {
+        at = this.#consume(chunk, at);
+      }
+      this.#input += chunk.length;
+    } catch (error) {
+      this.#fail(asLibraryError(error, this.#input));
+    }
+  }
+
+  /** Consumes from `chunk[at]` within the current phase; returns the next position. */
+  #consume(chunk: Uint8Array, at: number): number {
+    switch (this.#phase) {
+      case Phase.RdbByLength:
+        return this.#rdbByLength(chunk, at);
+      case Phase.RdbUntilMark:
+        return this.#rdbUntilMark(chunk, at);
+      case Phase.EofMark:
+        return this.#eofMarkBytes(chunk, at);
+      case Phase.Stream:
+        this.#parser!.push(at === 0 ? chunk : chunk.subarray(at));
+        return chunk.length;
+      default:
+        return this.#lineBytes(chunk, at);
+    }
+  }
+
+  #lineBytes(chunk: Uint8Array, at: number): number {
+    for (let i = at; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (c !== 10) {
+        if (this.#line.length >= MAX_LINE) throw new ProtocolError("reply line too long", this.#input + i);
+        this.#line.push(c);
+        continue;
+      }
+      const bytes = this.#line;
+      this.#line = [];
+      if (bytes.length > 0 && bytes[bytes.length - 1] === 13) bytes.pop();
+      // A bare "\n" is the primary's keep-alive while it prepares the RDB.
+      if (bytes.length === 0) continue;
+      this.#onLine(String.fromCharCode(...bytes), this.#input + i);
+      return i + 1;
+    }
+    return chunk.length;
+  }
+
+  #onLine(line: string, offset: number): void {
+    switch (this.#phase) {
+      case Phase.Pong:
+        // A primary requiring auth may answer NOAUTH/NOPERM to PING: Redis's replica proceeds too.
+        if (line[0] === "-" && !/^-(NOAUTH|NOPERM|ERR operation not permitted)/.test(line)) {
+          throw new ProtocolError(`unexpected reply to PING: ${line}`, offset);
+        }
+        return this.#afterPong();
+      case Phase.Auth:
+        if (line[0] === "-") throw new AuthError(`authentication failed: ${line.slice(1)}`);
+        return this.#sendPort();
+      case Phase.Port: // errors are not critical: the primary just cannot list our port
+        this.#phase = Phase.Capa;
+        this.#send(["REPLCONF", "capa", "eof", "capa", "psync2"]);
+        return;
+      case Phase.Capa:
+        this.#phase = Phase.Psync;
+        this.#send(["PSYNC", "?", "-1"]);
+        return;
+      case Phase.Psync:
+        return this.#onPsyncReply(line, offset);
+      case Phase.TransferHeader:
+        return this.#onTransferHeader(line, offset);
+    }
+  }
+
+  #afterPong(): void {
+    const { username, password } = this.#config;
+    if (password === undefined) return this.#sendPort();
+    this.#phase = Phase.Auth;
+    this.#send(username === undefined ? ["AUTH", password] : ["AUTH", username, password]);
+  }
+
+  #sendPort(): void {
+    this.#phase = Phase.Port;
+    this.#send(["REPLCONF", "listening-port", String(this.#config.announcePort)]);
+  }
+
+  #onPsyncReply(line: string, offset: number): void {
+    const full = /^\+FULLRESYNC ([0-9a-fA-F]{40}) (\d+)$/.exec(line);
+    if (full) {
+      this.#replId = full[1];
+      this.#startOffset = Number(full[2]);
+      this.#phase = Phase.TransferHeader;
+      this.#events.onFullResync?.(this.#replId, this.#startOffset);
+      return;
+    }
+    if (line.startsWith("-NOMASTERLINK") || line.startsWith("-LOADING")) {
+      throw new ConnectionError(`primary not ready: ${line.slice(1)}`);
+    }
+    if (line.startsWith("-NOAUTH") || line.startsWith("-NOPERM")) throw new AuthError(line.slice(1));
+    throw new ProtocolError(`unexpected reply to PSYNC: ${line}`, offset);
+  }
+
+  #onTransferHeader(line: string, offset: number): void {
+    if (line.startsWith("$EOF:") && line.length === 5 + EOF_MARK_LENGTH) {
+      this.#eofMark = new TextEncoder().encode(line.slice(5));
+      this.#phase = Phase.RdbUntilMark;
+    } else if (/^\$\d+$/.test(line)) {
+      this.#rdbRemaining = Number(line.slice(1));
+      this.#phase = Phase.RdbByLength;
+    } else {
+      throw new ProtocolError(`unexpected RDB transfer header: ${line.slice(0, 60)}`, offset);
+    }
+    this.#store = this.#config.createStore();
+    this.#rdb = new RdbDecoder(new StoreLoader(this.#store));
+    if (this.#phase === Phase.RdbByLength && this.#rdbRemaining === 0) this.#rdbLoaded();
+  }
+
+  #rdbByLength(chunk: Uint8Array, at: number): number {
+    const take = Math.min(this.#rdbRemaining, chunk.length - at);
+    const part = chunk.subarray(at, at + take);
+    const used = this.#rdb!.push(part);
+    if (used !== take) {
+      throw new RdbError("CORRUPT", "the RDB ended before the transfer length", this.#rdb!.bytesConsumed);
+    }
+    this.#rdbRemaining -= take;
+    this.#events.onRdbProgress?.(this.#rdb!.bytesConsumed);
+    if (this.#rdbRemaining === 0) this.#rdbLoaded();
+    return at + take;
+  }
+
+  #rdbUntilMark(chunk: Uint8Array, at: number): number {
+    const part = at === 0 ? chunk : chunk.subarray(at);
+    const used = this.#rdb!.push(part);
+    this.#events.onRdbProgress?.(this.#rdb!.bytesConsumed);
+    if (this.#rdb!.done) this.#phase = Phase.EofMark;
+    return at + used;
+  }
+
+  #eofMarkBytes(chunk: Uint8Array, at: number): number {
+    while (at < chunk.length && this.#markFilled < EOF_MARK_LENGTH) {
+      if (chunk[at] !== this.#eofMark[this.#markFilled]) {
+        throw new ProtocolError("the diskless transfer did not end with its EOF mark", this.#input + at);
+      }
+      this.#markFilled++;
+      at++;
+    }
+    if (this.#markFilled === EOF_MARK_LENGTH) this.#rdbLoaded();
+    return at;
+  }
+
+  #rdbLoaded(): void {
+    const rdb = this.#rdb!;
+    rdb.finish();
+    const store = this.#store!;
+    const streamDb = Number(rdb.summary.aux["repl-stream-db"] ?? 0);
+    const events: ApplierEvents = {
+      onGetAck: (offset) => this.#sendAck(offset),
+      onDivergence: (error) => this.#events.onDivergence(error),
+      onUnitApplied: this.#events.onUnitApplied?.bind(this.#events),
+    };
+    this.#applier = new Applier(store, this.#startOffset, events, this.#config.now, streamDb);
+    this.#parser = new RespCommandParser((args, size) => this.#applier!.apply(args, size));
+    this.#phase = Phase.Stream;
+    this.#rdb = null;
+    // A diskless primary sends nothing until it hears this first ACK.
+    this.#sendAck(this.#startOffset);
+    this.#ackTimer = setInterval(() => this.#sendAck(this.offset), this.#config.ackIntervalMs);
+    unrefTimer(this.#ackTimer);
+    this.#events.onLive(store, { replId: this.#replId, offset: this.#startOffset, rdb: rdb.summary });
+  }
+}
+
+/** Wraps anything thrown while processing input into a typed error. */
+function asLibraryError(error: unknown, offset: number): VeidrodelisError {
+  if (error instanceof VeidrodelisError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProtocolError(`internal failure while processing input: ${message}`, offset);
+}
+
+/** Heartbeats must not keep a process alive on their own. */
+function unrefTimer(timer: unknown): void {
+  const t = timer as { unref?: () => void };
+  if (typeof t?.unref === "function") t.unref();
+  else if (typeof timer === "number") {
+    (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno?.unrefTimer?.(timer);
+  }
+}
+

@@ -1,0 +1,241 @@
+/**
+ * Shared test helpers: fixture paths, the `$b64:` JSON convention, a sink
+ * that rebuilds the logical content of an RDB in the fixtures' JSON shape,
+ * and the comparison against `.expected.json`.
+ */
+
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { RdbDecoder, type RdbSink, type RdbSummary } from "../../src/rdb/mod.ts";
+
+/** Absolute path of a folder/file under /work/shared/fixtures/rdb (the repo sits next to `shared`). */
+export function fixturePath(rel: string): string {
+  return fileURLToPath(new URL(`../../../shared/fixtures/rdb/${rel}`, import.meta.url));
+}
+
+export function readFixture(rel: string): Uint8Array {
+  return new Uint8Array(readFileSync(fixturePath(rel)));
+}
+
+export function listRdb(dirRel: string): string[] {
+  return readdirSync(fixturePath(dirRel)).filter((f) => f.endsWith(".rdb")).sort();
+}
+
+export function hasFixture(rel: string): boolean {
+  return existsSync(fixturePath(rel));
+}
+
+const fatal = new TextDecoder("utf-8", { fatal: true });
+
+/** Bytes → JSON string per the fixtures' convention (UTF-8 unless invalid or `$b64:`-prefixed). */
+export function conv(b: Uint8Array): string {
+  try {
+    const s = fatal.decode(b);
+    if (!s.startsWith("$b64:")) return s;
+  } catch { /* not UTF-8 */ }
+  let bin = "";
+  for (const c of b) bin += String.fromCharCode(c);
+  return "$b64:" + btoa(bin);
+}
+
+/** JSON string per the convention → raw bytes. */
+export function unconv(s: string): Uint8Array {
+  if (!s.startsWith("$b64:")) return new TextEncoder().encode(s);
+  const bin = atob(s.slice(5));
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function cmpBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+/** One key as rebuilt from the decoder's events. */
+export interface Entry {
+  type: string;
+  value?: unknown;
+  expire_at_ms?: number;
+  field_expire_at_ms?: Record<string, number>;
+}
+
+export type Model = Record<string, Record<string, Entry>>;
+
+/**
+ * A sink that rebuilds the content. `full` adds the collection methods (full
+ * decoding); without them every collection is a placeholder.
+ */
+export function modelSink(full: boolean): { sink: RdbSink; model: Model; events: string[] } {
+  const model: Model = {};
+  const events: string[] = [];
+  const put = (db: number, key: Uint8Array, e: Entry) => {
+    const d = (model[db] ??= {});
+    const k = conv(key);
+    assert.equal(d[k], undefined, `key ${k} reported twice in db ${db}`);
+    d[k] = e;
+  };
+  let cur: Entry | null = null;
+  let zraw: [Uint8Array, number][] = [];
+  const sink: RdbSink = {
+    onString(db, key, value, exp) {
+      const e: Entry = { type: "string", value: conv(value) };
+      if (exp !== null) e.expire_at_ms = exp;
+      put(db, key, e);
+      events.push(`S ${db} ${conv(key)}`);
+    },
+    onPlaceholder(db, key, typeName, exp) {
+      const e: Entry = { type: typeName };
+      if (exp !== null) e.expire_at_ms = exp;
+      put(db, key, e);
+      events.push(`P ${db} ${conv(key)} ${typeName}`);
+    },
+    onFunction() {
+      events.push("F");
+    },
+  };
+  if (full) {
+    Object.assign(sink, {
+      onCollectionStart(db: number, key: Uint8Array, type: string, exp: number | null) {
+        assert.equal(cur, null, "collection started inside another");
+        cur = { type, value: type === "hash" ? {} : [] };
+        if (exp !== null) cur.expire_at_ms = exp;
+        zraw = [];
+        put(db, key, cur);
+        events.push(`C ${db} ${conv(key)} ${type}`);
+      },
+      onListElement(v: Uint8Array) {
+        assert.equal(cur?.type, "list");
+        (cur!.value as string[]).push(conv(v));
+      },
+      onSetMember(v: Uint8Array) {
+        assert.equal(cur?.type, "set");
+        (cur!.value as Uint8Array[]).push(v.slice() as never);
+      },
+      onZsetMember(m: Uint8Array, score: number) {
+        assert.equal(cur?.type, "zset");
+        zraw.push([m.slice(), score]);
+      },
+      onHashField(f: Uint8Array, v: Uint8Array, exp: number | null) {
+        assert.equal(cur?.type, "hash");
+        const h = cur!.value as Record<string, string>;
+        const k = conv(f);
+        assert.equal(h[k], undefined, `duplicate hash field ${k}`);
+        h[k] = conv(v);
+        if (exp !== null) (cur!.field_expire_at_ms ??= {})[k] = exp;
+      },
+      onCollectionEnd(count: number) {
+        assert.notEqual(cur, null);
+        const e = cur!;
+        if (e.type === "set") {
+          const raw = e.value as unknown as Uint8Array[];
+          assert.equal(raw.length, count);
+          e.value = raw.sort(cmpBytes).map(conv);
+        } else if (e.type === "zset") {
+          assert.equal(zraw.length, count);
+          zraw.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : cmpBytes(a[0], b[0])));
+          e.value = zraw.map(([m, s]) => [conv(m), s]);
+        } else if (e.type === "list") {
+          assert.equal((e.value as string[]).length, count);
+        } else {
+          assert.equal(Object.keys(e.value as object).length, count);
+        }
+        cur = null;
+        events.push("E");
+      },
+    });
+  }
+  return { sink, model, events };
+}
+
+/** Decode `bytes` pushed in chunks whose sizes `next()` chooses. */
+export function decodeChunked(
+  bytes: Uint8Array,
+  sink: RdbSink,
+  next: () => number,
+): { summary: RdbSummary; consumed: number } {
+  const dec = new RdbDecoder(sink, { maxStringBytes: 64 << 20 });
+  let at = 0, consumed = 0;
+  while (at < bytes.length && !dec.done) {
+    const n = Math.max(1, next());
+    // A fresh copy per push: the decoder must not keep views into chunks after push returns.
+    const chunk = bytes.slice(at, Math.min(at + n, bytes.length));
+    const used = dec.push(chunk);
+    chunk.fill(0xee);
+    consumed += used;
+    at += n;
+  }
+  const summary = dec.finish();
+  return { summary, consumed };
+}
+
+/** A small deterministic PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function normScore(s: unknown): unknown {
+  if (s === "inf") return Infinity;
+  if (s === "-inf") return -Infinity;
+  if (s === "nan") return NaN;
+  return typeof s === "number" && s === 0 ? 0 : s; // -0 and 0 compare equal
+}
+
+type ExpectedKey = {
+  type: string;
+  value: unknown;
+  expire_at_ms?: number;
+  field_expire_at_ms?: Record<string, number>;
+};
+
+/**
+ * Compare a rebuilt model with an `.expected.json` document. In placeholder
+ * mode (`full` false) only strings carry values; other keys must have the
+ * right type name.
+ */
+export function assertMatchesExpected(
+  model: Model,
+  expected: { databases: Record<string, Record<string, ExpectedKey>> },
+  full: boolean,
+  label: string,
+): void {
+  const dbs = Object.keys(expected.databases).sort();
+  assert.deepEqual(Object.keys(model).sort(), dbs, `${label}: databases`);
+  for (const db of dbs) {
+    const exp = expected.databases[db];
+    const got = model[db];
+    assert.deepEqual(Object.keys(got).sort(), Object.keys(exp).sort(), `${label}: keys of db ${db}`);
+    for (const [k, e] of Object.entries(exp)) {
+      const g = got[k];
+      const where = `${label}: db ${db} key ${JSON.stringify(k)}`;
+      assert.equal(g.type, e.type, `${where}: type`);
+      assert.equal(g.expire_at_ms, e.expire_at_ms, `${where}: expire_at_ms`);
+      if (e.type === "string") {
+        assert.equal(g.value, e.value, `${where}: value`);
+      } else if (full && (e.type === "list" || e.type === "set" || e.type === "hash")) {
+        if (e.type === "set") {
+          const sorted = (e.value as string[]).map(unconv).sort(cmpBytes).map(conv);
+          assert.deepEqual(g.value, sorted, `${where}: members`);
+        } else {
+          assert.deepEqual(g.value, e.value, `${where}: value`);
+        }
+        if (e.type === "hash") assert.deepEqual(g.field_expire_at_ms, e.field_expire_at_ms, `${where}: field TTLs`);
+      } else if (full && e.type === "zset") {
+        const gv = (g.value as [string, number][]).map(([m, s]) => [m, normScore(s)]);
+        const ev = (e.value as [string, unknown][]).map(([m, s]) => [m, normScore(s)]);
+        assert.deepEqual(gv, ev, `${where}: members and scores`);
+      } else {
+        assert.equal(g.value, undefined, `${where}: placeholder carries no value`);
+      }
+    }
+  }
+}
