@@ -42,6 +42,9 @@ let end: u64 = 0; // end of the bump region
 let memEnd: u64 = 0; // end of linear memory
 let liveBytes: u64 = 0; // bytes in blocks handed out (incl. rounding, excl. headers)
 let maxPages: u64 = MAX_PAGES; // growth cap (a store-level maxmemory)
+let fresh: u64 = 0; // lowest address never handed out: memory from here up is still zero
+/** Whether the last alloc() returned never-used (hence zeroed) memory. */
+export let allocWasFresh = false;
 
 /** Caps linear memory at `pages` 64 KiB pages (0 = the 4 GiB wasm32 limit). */
 export function memSetLimit(pages: u32): void {
@@ -50,6 +53,7 @@ export function memSetLimit(pages: u32): void {
 
 export function memInit(): void {
   top = (u64(__heap_base) + 15) & ~u64(15);
+  fresh = top;
   memEnd = u64(memory.size()) << 16;
   end = memEnd;
 }
@@ -69,6 +73,7 @@ export function memSize(): u64 {
 }
 
 export function alloc(size: u32): usize {
+  allocWasFresh = false;
   if (size <= SMALL_MAX) return allocSmall(roundSmall(size));
   return allocLarge(size);
 }
@@ -123,7 +128,9 @@ function allocSmall(sz: u32): usize {
   }
   if (end - top < u64(sz) && !refill(sz)) return 0;
   const q = usize(top);
+  allocWasFresh = top >= fresh;
   top += sz;
+  if (top > fresh) fresh = top;
   liveBytes += sz;
   return q;
 }
@@ -256,7 +263,9 @@ function allocLarge(size: u32): usize {
     if (!growFor(need)) return 0;
   }
   const b = usize(top);
+  allocWasFresh = top >= fresh;
   top += need;
+  if (top > fresh) fresh = top;
   store<u32>(b, u32(cap));
   store<u32>(b + 4, 0);
   liveBytes += cap;

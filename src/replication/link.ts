@@ -336,7 +336,7 @@ export class ReplicaLink {
       onUnitApplied: this.#events.onUnitApplied?.bind(this.#events),
     };
     this.#applier = new Applier(store, this.#startOffset, events, this.#config.now, streamDb);
-    this.#parser = new RespCommandParser((args, size) => this.#applier!.apply(args, size));
+    this.#parser = new RespCommandParser((args, size) => this.#applier!.apply(args, size), this.#startOffset);
     this.#phase = Phase.Stream;
     this.#rdb = null;
     // A diskless primary sends nothing until it hears this first ACK.

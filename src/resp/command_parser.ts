@@ -60,9 +60,12 @@ export class RespCommandParser {
   #commandBytes = 0;
   #consumed = 0;
   #chunkBase = 0;
+  readonly #errorBase: number;
 
-  constructor(onCommand: CommandHandler) {
+  /** `errorBase` is added to the offsets errors report (the replication offset the stream starts at). */
+  constructor(onCommand: CommandHandler, errorBase = 0) {
     this.#onCommand = onCommand;
+    this.#errorBase = errorBase;
   }
 
   /** Bytes consumed so far, complete commands or not. */
@@ -201,7 +204,7 @@ export class RespCommandParser {
 
   #fail(message: string, chunk: Uint8Array, i: number): never {
     const excerpt = new TextDecoder().decode(chunk.subarray(Math.max(0, i - 8), i + 24));
-    throw new ProtocolError(message, this.#chunkBase + i, excerpt);
+    throw new ProtocolError(message, this.#errorBase + this.#chunkBase + i, excerpt);
   }
 }
 
