@@ -41,11 +41,16 @@ export function collectGarbage(): void {
   else if (typeof g.gc === "function") g.gc();
 }
 
-/** Bytes of JS heap in use, after a collection. */
+/**
+ * Bytes of JS heap in use, after a collection. Bun's `heapUsed` includes
+ * external memory (ArrayBuffers, the WASM memory itself, counted per view),
+ * so it is taken out there: the WASM memory is counted on its own.
+ */
 export function heapUsed(): number {
   collectGarbage();
   collectGarbage();
-  return process.memoryUsage().heapUsed;
+  const usage = process.memoryUsage();
+  return runtime === "bun" ? usage.heapUsed - usage.external : usage.heapUsed;
 }
 
 /** A deterministic PRNG (mulberry32). */

@@ -41,7 +41,8 @@ const redisBytesPerKey = (Number((await server.info("memory")).used_memory) - em
 const heapBeforeMirror = heapUsed();
 const mirror = await Mirror.connect({ port: server.port });
 const mirrorHeap = heapUsed() - heapBeforeMirror;
-const mirrorBytesPerKey = (mirror.stats().memoryBytes + Math.max(0, mirrorHeap)) / KEYS;
+const mirrorWasm = mirror.stats().memoryBytes;
+const mirrorBytesPerKey = (mirrorWasm + Math.max(0, mirrorHeap)) / KEYS;
 if (mirror.get(keyOf(KEYS - 1)) !== valueOf(KEYS - 1)) throw new Error("mirror content is wrong");
 
 // --- a JS Map holding the same strings
@@ -77,6 +78,7 @@ printTable(["memory per key", "bytes", "vs Redis"], [
   ["JS Map (heap delta)", mapBytesPerKey.toFixed(1), (mapBytesPerKey / redisBytesPerKey).toFixed(2) + "x"],
   ["Redis used_memory", redisBytesPerKey.toFixed(1), "1.00x"],
 ]);
+console.log(`(mirror: ${(mirrorWasm / KEYS).toFixed(1)} bytes/key of WASM memory, ${(mirrorHeap / KEYS).toFixed(1)} of host heap)`);
 console.log(`\nmirror/Redis memory ratio: ${(mirrorBytesPerKey / redisBytesPerKey).toFixed(2)} (goal <= 0.6)`);
 if (sink === 42) console.log("");
 

@@ -5,8 +5,6 @@
  * @module
  */
 
-import type { Store } from "./_wasm/store.ts";
-import { NotReadyError } from "./errors.ts";
 import { Emitter, type Listener } from "./events.ts";
 import { type MirrorOptions, type ResolvedOptions, resolveOptions } from "./options.ts";
 import { Reader, type ReadSource } from "./reader.ts";
@@ -56,25 +54,18 @@ export class Mirror extends Reader<string> {
   readonly #events: Emitter<MirrorEvents>;
   readonly #replicator: Replicator;
   readonly #readers = new Map<number, Reader<string>>();
+  readonly #source: ReadSource;
 
   /** Starts replicating at once; await {@linkcode Mirror.ready} (or use {@linkcode Mirror.connect}). */
   constructor(options: MirrorOptions | string = {}) {
     const resolved = resolveOptions(typeof options === "string" ? { url: options } : options);
     const events = new Emitter<MirrorEvents>();
-    let replicator: Replicator | undefined;
-    const source: ReadSource = {
-      liveStore(): Store {
-        const store = replicator?.store;
-        if (!store) throw new NotReadyError();
-        return store;
-      },
-      now: resolved.clock,
-      showExpired: resolved.showExpired,
-    };
+    const source: ReadSource = { store: null, now: resolved.clock, showExpired: resolved.showExpired };
     super(source, resolved.db, false);
     this.#options = resolved;
     this.#events = events;
-    this.#replicator = replicator = new Replicator(resolved, events);
+    this.#source = source;
+    this.#replicator = new Replicator(resolved, events, source);
     this.#readers.set(resolved.db, this);
     this.#replicator.start();
   }
@@ -121,21 +112,10 @@ export class Mirror extends Reader<string> {
   db(db: number): Reader<string> {
     let reader = this.#readers.get(db);
     if (reader === undefined) {
-      reader = new Reader<string>(
-        { liveStore: () => this.liveStore(), now: this.#options.clock, showExpired: this.#options.showExpired },
-        db,
-        false,
-      );
+      reader = new Reader<string>(this.#source, db, false);
       this.#readers.set(db, reader);
     }
     return reader;
-  }
-
-  /** The live store; throws {@linkcode NotReadyError} before the first sync. */
-  private liveStore(): Store {
-    const store = this.#replicator.store;
-    if (!store) throw new NotReadyError();
-    return store;
   }
 
   /**

@@ -6,12 +6,13 @@
  */
 
 import type { Store } from "./_wasm/store.ts";
-import { type ReadContext, type ReadMethods, readNames, readTable, type Text } from "./reads.ts";
+import { NotReadyError } from "./errors.ts";
+import { type ReadContext, type ReadDef, type ReadMethods, readNames, readTable, type Text } from "./reads.ts";
 
-/** Where a reader finds the live store and its policies. */
+/** Where a reader finds the live store and its policies (shared by all readers of a mirror). */
 export interface ReadSource {
-  /** The live store; throws `NotReadyError` before the first sync. */
-  liveStore(): Store;
+  /** The live store; null before the first sync and after close. */
+  store: Store | null;
   /** The clock used to hide expired keys. */
   now(): number;
   /** Whether expired keys stay visible. */
@@ -49,7 +50,9 @@ export class Reader<T extends Text = string> implements ReadContext {
 
   /** The live store (part of the read context). */
   get store(): Store {
-    return this.#source.liveStore();
+    const store = this.#source.store;
+    if (store === null) throw new NotReadyError();
+    return store;
   }
 
   /** True when keys whose TTL passed stay visible. */
@@ -78,13 +81,18 @@ export class Reader<T extends Text = string> implements ReadContext {
   }
 }
 
+/** A method calling `run` with the reader as context; fixed arities avoid rest-argument allocation on hot reads. */
+function method(def: ReadDef): (this: Reader<Text>, ...args: any[]) => unknown {
+  const run = def.run;
+  if (def.args.includes("keys")) return function (this: Reader<Text>, ...args: any[]) { return run(this, ...args); };
+  switch (def.args.length) {
+    case 0: return function (this: Reader<Text>) { return run(this); };
+    case 1: return function (this: Reader<Text>, a: any) { return run(this, a); };
+    case 2: return function (this: Reader<Text>, a: any, b: any) { return run(this, a, b); };
+    default: return function (this: Reader<Text>, a: any, b: any, c: any, ...rest: any[]) { return run(this, a, b, c, ...rest); };
+  }
+}
+
 for (const name of readNames) {
-  const run = readTable[name].run;
-  Object.defineProperty(Reader.prototype, name, {
-    value: function (this: Reader<Text>, ...args: unknown[]) {
-      return run(this, ...args);
-    },
-    writable: true,
-    configurable: true,
-  });
+  Object.defineProperty(Reader.prototype, name, { value: method(readTable[name]), writable: true, configurable: true });
 }

@@ -73,6 +73,8 @@ const enum Phase {
 
 const MAX_LINE = 64 * 1024;
 const EOF_MARK_LENGTH = 40;
+/** Buckets moved per heartbeat by the idle rehash (about a millisecond of work). */
+const IDLE_REHASH_BUCKETS = 20_000;
 
 /**
  * A replica connection to one primary.
@@ -341,7 +343,11 @@ export class ReplicaLink {
     this.#rdb = null;
     // A diskless primary sends nothing until it hears this first ACK.
     this.#sendAck(this.#startOffset);
-    this.#ackTimer = setInterval(() => this.#sendAck(this.offset), this.#config.ackIntervalMs);
+    this.#ackTimer = setInterval(() => {
+      this.#sendAck(this.offset);
+      // Redis's cron finishes rehashing in idle time; without it a resize only advances on writes.
+      store.rehash(IDLE_REHASH_BUCKETS);
+    }, this.#config.ackIntervalMs);
     unrefTimer(this.#ackTimer);
     this.#events.onLive(store, { replId: this.#replId, offset: this.#startOffset, rdb: rdb.summary });
   }

@@ -52,6 +52,7 @@ export interface MirrorEvents extends Record<string, unknown> {
 export class Replicator {
   readonly #options: ResolvedOptions;
   readonly #events: Emitter<MirrorEvents>;
+  readonly #source: { store: Store | null };
   #state: MirrorState = "initializing";
   #store: Store | null = null;
   #link: ReplicaLink | null = null;
@@ -63,7 +64,9 @@ export class Replicator {
   #lastSyncAt = 0;
   readonly ready: Promise<void>;
 
-  constructor(options: ResolvedOptions, events: Emitter<MirrorEvents>) {
+  /** `source.store` is kept pointing at the live store, for the readers sharing it. */
+  constructor(options: ResolvedOptions, events: Emitter<MirrorEvents>, source: { store: Store | null }) {
+    this.#source = source;
     this.#options = options;
     this.#events = events;
     this.ready = new Promise<void>((resolve, reject) => {
@@ -115,6 +118,7 @@ export class Replicator {
     this.#link = null;
     this.#store?.dispose();
     this.#store = null;
+    this.#source.store = null;
     this.#setState("closed");
     this.#ready?.reject(new VeidrodelisError("CLOSED", "the mirror was closed"));
     this.#ready = null;
@@ -153,6 +157,7 @@ export class Replicator {
   #onLive(link: ReplicaLink, store: Store, info: LiveInfo): void {
     const previous = this.#store;
     this.#store = store;
+    this.#source.store = store;
     if (previous && previous !== store) previous.dispose();
     this.#attempt = 0;
     this.#fullSyncs++;

@@ -8,6 +8,8 @@ for (const diskless of ["yes", "no"]) {
   describe(`mirror of a real redis-server (repl-diskless-sync ${diskless})`, () => {
     let server: RedisServer;
     let mirror: Mirror;
+    let ticksDuringLoad = 0;
+    let progressEvents = 0;
 
     before(async () => {
       server = await startRedis({ config: { "repl-diskless-sync": diskless, "repl-diskless-sync-delay": 0 } });
@@ -21,7 +23,17 @@ for (const diskless of ["yes", "no"]) {
       await writer.set("db3:key", "in three");
       await writer.set("with:ttl", "soon", "EX", 1000);
       await writer.rpush("a:list", "x", "y"); // a type the skeleton keeps as a placeholder
-      mirror = await Mirror.connect({ port: server.port });
+      // The load must leave the event loop running: timers fire while the RDB streams in.
+      mirror = new Mirror({ port: server.port });
+      const ticker = setInterval(() => {
+        if (mirror.state === "replicating") ticksDuringLoad++;
+      }, 0);
+      mirror.on("progress", () => progressEvents++);
+      try {
+        await mirror.ready;
+      } finally {
+        clearInterval(ticker);
+      }
     });
 
     after(async () => {
@@ -38,6 +50,8 @@ for (const diskless of ["yes", "no"]) {
       assert.equal(mirror.db(3).get("db3:key"), "in three");
       assert.equal(mirror.db(3).type("a:list"), "list");
       assert.throws(() => mirror.db(3).get("a:list"), WrongTypeError);
+      assert.ok(progressEvents > 1, "the RDB arrived and was decoded in several chunks");
+      assert.ok(ticksDuringLoad > 0, "timers ran during the load");
       const pttl = mirror.db(3).pttl("with:ttl");
       assert.ok(pttl > 990_000 && pttl <= 1_000_000, `pttl ${pttl}`);
     });
