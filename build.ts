@@ -33,7 +33,7 @@ function sources(): { name: string; text: string }[] {
     .map((name) => ({ name, text: readFileSync(join(ASSEMBLY, name), "utf8") }));
 }
 
-async function compilerVersion(): Promise<string> {
+function compilerVersion(): string {
   const pkg = JSON.parse(readFileSync(join(ROOT, "node_modules", "assemblyscript", "package.json"), "utf8"));
   return String(pkg.version);
 }
@@ -102,7 +102,7 @@ export function storeWasmBytes(): Uint8Array {
 
 async function main(): Promise<void> {
   const check = process.argv.includes("--check");
-  const version = await compilerVersion();
+  const version = compilerVersion();
   const hash = inputHash(sources(), version);
   if (check) {
     const have = currentHash();
@@ -118,7 +118,11 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const wasm = await compile();
   writeFileSync(OUT, render(wasm, hash, version));
-  console.log(`wrote src/_wasm/store_wasm.ts: ${wasm.length} bytes of wasm, hash ${hash}, ${Math.round(performance.now() - t0)} ms`);
+  console.log(
+    `wrote src/_wasm/store_wasm.ts: ${wasm.length} bytes of wasm, hash ${hash}, ${
+      Math.round(performance.now() - t0)
+    } ms`,
+  );
 }
 
 await main();

@@ -3,6 +3,8 @@
  * per runtime, table printing.
  */
 
+import { seededRandom } from "../tests/_support/random.ts";
+
 /** Which runtime runs the bench. */
 export const runtime: string = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined"
   ? "bun"
@@ -23,7 +25,11 @@ export function medianNs(batches: number, perBatch: number, body: (batch: number
 }
 
 /** Async variant of {@link medianNs}. */
-export async function medianNsAsync(batches: number, perBatch: number, body: (batch: number) => Promise<void>): Promise<number> {
+export async function medianNsAsync(
+  batches: number,
+  perBatch: number,
+  body: (batch: number) => Promise<void>,
+): Promise<number> {
   const samples: number[] = [];
   for (let b = 0; b < batches; b++) {
     const start = performance.now();
@@ -54,16 +60,7 @@ export function heapUsed(): number {
 }
 
 /** A deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as prng };
 
 /** Prints rows as an aligned table. */
 export function printTable(header: string[], rows: (string | number)[][]): void {

@@ -72,13 +72,25 @@ printTable(["contender", "ns/get", "vs mirror"], [
   ["JS Map.get", mapNs.toFixed(0), `${(mapNs / mirrorNs).toFixed(2)}x`],
   ["ioredis GET (loopback)", redisNs.toFixed(0), `${(redisNs / mirrorNs).toFixed(1)}x`],
 ]);
-console.log(`\nmirror/Map time ratio: ${(mirrorNs / mapNs).toFixed(2)} (goal <= 1.0); ioredis/mirror: ${(redisNs / mirrorNs).toFixed(0)}x (goal >= 50x)\n`);
+console.log(
+  `\nmirror/Map time ratio: ${(mirrorNs / mapNs).toFixed(2)} (goal <= 1.0); ioredis/mirror: ${
+    (redisNs / mirrorNs).toFixed(0)
+  }x (goal >= 50x)\n`,
+);
 printTable(["memory per key", "bytes", "vs Redis"], [
-  ["mirror (WASM memory + host heap)", mirrorBytesPerKey.toFixed(1), (mirrorBytesPerKey / redisBytesPerKey).toFixed(2) + "x"],
+  [
+    "mirror (WASM memory + host heap)",
+    mirrorBytesPerKey.toFixed(1),
+    (mirrorBytesPerKey / redisBytesPerKey).toFixed(2) + "x",
+  ],
   ["JS Map (heap delta)", mapBytesPerKey.toFixed(1), (mapBytesPerKey / redisBytesPerKey).toFixed(2) + "x"],
   ["Redis used_memory", redisBytesPerKey.toFixed(1), "1.00x"],
 ]);
-console.log(`(mirror: ${(mirrorWasm / KEYS).toFixed(1)} bytes/key of WASM memory, ${(mirrorHeap / KEYS).toFixed(1)} of host heap)`);
+console.log(
+  `(mirror: ${(mirrorWasm / KEYS).toFixed(1)} bytes/key of WASM memory, ${
+    (mirrorHeap / KEYS).toFixed(1)
+  } of host heap)`,
+);
 console.log(`\nmirror/Redis memory ratio: ${(mirrorBytesPerKey / redisBytesPerKey).toFixed(2)} (goal <= 0.6)`);
 if (sink === 42) console.log("");
 

@@ -84,12 +84,28 @@ export class Reader<T extends Text = string> implements ReadContext {
 /** A method calling `run` with the reader as context; fixed arities avoid rest-argument allocation on hot reads. */
 function method(def: ReadDef): (this: Reader<Text>, ...args: any[]) => unknown {
   const run = def.run;
-  if (def.args.includes("keys")) return function (this: Reader<Text>, ...args: any[]) { return run(this, ...args); };
+  if (def.args.includes("keys")) {
+    return function (this: Reader<Text>, ...args: any[]) {
+      return run(this, ...args);
+    };
+  }
   switch (def.args.length) {
-    case 0: return function (this: Reader<Text>) { return run(this); };
-    case 1: return function (this: Reader<Text>, a: any) { return run(this, a); };
-    case 2: return function (this: Reader<Text>, a: any, b: any) { return run(this, a, b); };
-    default: return function (this: Reader<Text>, a: any, b: any, c: any, ...rest: any[]) { return run(this, a, b, c, ...rest); };
+    case 0:
+      return function (this: Reader<Text>) {
+        return run(this);
+      };
+    case 1:
+      return function (this: Reader<Text>, a: any) {
+        return run(this, a);
+      };
+    case 2:
+      return function (this: Reader<Text>, a: any, b: any) {
+        return run(this, a, b);
+      };
+    default:
+      return function (this: Reader<Text>, a: any, b: any, c: any, ...rest: any[]) {
+        return run(this, a, b, c, ...rest);
+      };
   }
 }
 

@@ -70,6 +70,7 @@ if (files.length === 0) {
 }
 
 // ---- per-runtime commands and summary parsers
+// deno-lint-ignore no-control-regex
 const stripAnsi = (s) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
 
 function commandFor(rt) {
@@ -167,7 +168,11 @@ for (const sig of ["SIGINT", "SIGTERM"]) {
 
 function runOne(rt) {
   const [cmd, args] = commandFor(rt);
-  console.log(`\n===== ${rt}: ${rt === "node" ? "node" : path.relative(ROOT, cmd)} ${args.filter((a) => !files.includes(a)).join(" ")} <${files.length} test file(s)>`);
+  console.log(
+    `\n===== ${rt}: ${rt === "node" ? "node" : path.relative(ROOT, cmd)} ${
+      args.filter((a) => !files.includes(a)).join(" ")
+    } <${files.length} test file(s)>`,
+  );
   const started = Date.now();
   if (rt !== "node" && !fs.existsSync(cmd)) {
     console.log(`run.mjs: ${cmd} not found (run npm ci)`);
@@ -241,7 +246,9 @@ for (const r of results) {
   if (!r.counts) notes.push("no test summary found");
   if (r.code !== 0) notes.push(`exit ${r.code}${r.signal ? ` (${r.signal})` : ""}`);
   console.log(
-    `${bad ? "FAIL" : "ok  "} ${r.rt.padEnd(5)} pass=${c.pass} fail=${c.fail} skip=${c.skip} time=${r.secs.toFixed(1)}s${notes.length ? "  " + notes.join(", ") : ""}`,
+    `${bad ? "FAIL" : "ok  "} ${r.rt.padEnd(5)} pass=${c.pass} fail=${c.fail} skip=${c.skip} time=${
+      r.secs.toFixed(1)
+    }s${notes.length ? "  " + notes.join(", ") : ""}`,
   );
 }
 console.log(`tests: ${passed} passed, ${failed} failed`);

@@ -48,14 +48,12 @@ const ST_NO_KEY = -8;
 const ST_BAD_DB = -9;
 
 // result area, in u32 / f64 slots (assembly/abi.ts R_*)
-const R_TYPE = 0;
 const R_VAL_PTR = 1;
 const R_VAL_LEN = 2;
 const R_COUNT = 3;
 const R_EXPIRE = 2; // f64 slot (byte 16)
 const R_NUMBER = 3; // f64 slot (byte 24)
 const R_OUT_PTR = 8;
-const R_OUT_LEN = 9;
 
 const MAX_DATABASES = 1 << 20;
 const TYPE_NAMES = ["none", "string", "list", "set", "zset", "hash"];
@@ -100,10 +98,9 @@ const encoder = new TextEncoder();
 
 /** Buffer's utf8Slice (undocumented but present on Node, Deno and Bun); toString as a fallback. */
 type Utf8Slicer = (buf: Buffer, start: number, end: number) => string;
-const utf8Slice: Utf8Slicer =
-  typeof (Buffer.prototype as unknown as { utf8Slice?: unknown }).utf8Slice === "function"
-    ? (buf, start, end) => (buf as unknown as { utf8Slice(s: number, e: number): string }).utf8Slice(start, end)
-    : (buf, start, end) => buf.toString("utf8", start, end);
+const utf8Slice: Utf8Slicer = typeof (Buffer.prototype as unknown as { utf8Slice?: unknown }).utf8Slice === "function"
+  ? (buf, start, end) => (buf as unknown as { utf8Slice(s: number, e: number): string }).utf8Slice(start, end)
+  : (buf, start, end) => buf.toString("utf8", start, end);
 
 /** Stands in for the exports after dispose(): every call fails cleanly. */
 const DISPOSED: Exports = new Proxy({} as Exports, {

@@ -99,28 +99,8 @@ export const stringCommands: readonly CommandSpec[] = [
       ctx.store.set(ctx.db, args[1], args[2], SET_NX, NO_TTL);
     },
   }),
-  command({
-    name: "setex",
-    arity: 4,
-    group: "string",
-    kind: "write",
-    keys: FIRST_KEY,
-    summary: "older primaries' relative TTL form",
-    apply(ctx, args) {
-      ctx.store.set(ctx.db, args[1], args[3], 0, absoluteExpiry(ctx, "ex", integer(args[2], "expire time")));
-    },
-  }),
-  command({
-    name: "psetex",
-    arity: 4,
-    group: "string",
-    kind: "write",
-    keys: FIRST_KEY,
-    summary: "older primaries' relative TTL form",
-    apply(ctx, args) {
-      ctx.store.set(ctx.db, args[1], args[3], 0, absoluteExpiry(ctx, "px", integer(args[2], "expire time")));
-    },
-  }),
+  relativeTtlSetCommand("setex", "ex"),
+  relativeTtlSetCommand("psetex", "px"),
   command({
     name: "getset",
     arity: 3,
@@ -186,6 +166,21 @@ export const stringCommands: readonly CommandSpec[] = [
   incrementCommand("incrby", 3, false, "add an integer"),
   incrementCommand("decrby", 3, true, "subtract an integer"),
 ];
+
+/** `SETEX`/`PSETEX key amount value`: what older primaries send instead of `SET … PXAT`. */
+function relativeTtlSetCommand(name: string, unit: "ex" | "px"): CommandSpec {
+  return command({
+    name,
+    arity: 4,
+    group: "string",
+    kind: "write",
+    keys: FIRST_KEY,
+    summary: "older primaries' relative TTL form",
+    apply(ctx, args) {
+      ctx.store.set(ctx.db, args[1], args[3], 0, absoluteExpiry(ctx, unit, integer(args[2], "expire time")));
+    },
+  });
+}
 
 function incrementCommand(name: string, arity: number, negate: boolean, summary: string): CommandSpec {
   return command({

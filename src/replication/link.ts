@@ -368,4 +368,3 @@ function unrefTimer(timer: unknown): void {
     (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno?.unrefTimer?.(timer);
   }
 }
-

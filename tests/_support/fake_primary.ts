@@ -16,7 +16,8 @@
 import net from "node:net";
 import { Buffer } from "node:buffer";
 import { RespCommandParser } from "./resp.ts";
-import { readFixture, readFixtureJson, loadExpected, type ExpectedDump } from "./fixtures.ts";
+import { type ExpectedDump, loadExpected, readFixture, readFixtureJson } from "./fixtures.ts";
+import { seededRandom } from "./random.ts";
 
 export type PsyncScenario = (conn: FakeReplicaConnection, psyncArgs: string[]) => void | Promise<void>;
 
@@ -93,17 +94,7 @@ export interface FakePrimary {
   stop(): Promise<void>;
 }
 
-/** mulberry32: small deterministic PRNG, returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** The chunk sizes writeChunked would use for `total` bytes. */
 export function chunkSizes(total: number, sizes: number[] | ChunkOptions): number[] {
@@ -231,7 +222,13 @@ export function startFakePrimary(options: FakePrimaryOptions = {}): Promise<Fake
       waitForAck(o = {}) {
         const min = o.minOffset ?? -Infinity;
         const t = o.timeoutMs ?? 30000;
-        return connAckWaiters.add((off) => off >= min, t, `REPLCONF ACK${o.minOffset !== undefined ? ` >= ${min}` : ""} on connection ${conn.id} (acks so far: ${connAcks.slice(-5).join(", ") || "none"})`);
+        return connAckWaiters.add(
+          (off) => off >= min,
+          t,
+          `REPLCONF ACK${o.minOffset !== undefined ? ` >= ${min}` : ""} on connection ${conn.id} (acks so far: ${
+            connAcks.slice(-5).join(", ") || "none"
+          })`,
+        );
       },
       waitForCommand(name, timeoutMs = 30000) {
         const n = name.toLowerCase();
@@ -334,7 +331,13 @@ export function startFakePrimary(options: FakePrimaryOptions = {}): Promise<Fake
         },
         waitForAck(o = {}) {
           const min = o.minOffset ?? -Infinity;
-          return ackWaiters.add((off) => off >= min, o.timeoutMs ?? 30000, `REPLCONF ACK${o.minOffset !== undefined ? ` >= ${min}` : ""} (acks so far: ${acks.slice(-5).join(", ") || "none"})`);
+          return ackWaiters.add(
+            (off) => off >= min,
+            o.timeoutMs ?? 30000,
+            `REPLCONF ACK${o.minOffset !== undefined ? ` >= ${min}` : ""} (acks so far: ${
+              acks.slice(-5).join(", ") || "none"
+            })`,
+          );
         },
         stop() {
           stopping ??= (async () => {
@@ -406,7 +409,9 @@ export function replayCapture(name: string): CaptureReplay {
   const capture = readFixtureJson<CaptureInfo>(`replication/${name}/capture.json`);
   const stream = readFixture(`replication/${name}/stream.bin`);
   if (stream.length !== capture.stream_bin_bytes) {
-    throw new Error(`replication/${name}/stream.bin: ${stream.length} bytes, capture.json says ${capture.stream_bin_bytes}`);
+    throw new Error(
+      `replication/${name}/stream.bin: ${stream.length} bytes, capture.json says ${capture.stream_bin_bytes}`,
+    );
   }
   const split = stream.length - capture.command_stream_bytes;
   const head = stream.subarray(0, split);

@@ -17,7 +17,10 @@ export function activeResources(): Record<string, number> | null {
  * Resources present now but not in `before` (type -> extra count). Polls up to `settleMs` because
  * closing sockets release their handles on a later tick. Returns {} when nothing leaked or on Deno/Bun.
  */
-export async function leakedSince(before: Record<string, number> | null, settleMs = 1000): Promise<Record<string, number>> {
+export async function leakedSince(
+  before: Record<string, number> | null,
+  settleMs = 1000,
+): Promise<Record<string, number>> {
   if (before === null) return {};
   const deadline = Date.now() + settleMs;
   for (;;) {
@@ -29,5 +32,8 @@ export async function leakedSince(before: Record<string, number> | null, settleM
   }
 }
 
-export const runtimeName: "node" | "deno" | "bun" =
-  typeof (globalThis as any).Deno !== "undefined" ? "deno" : typeof (globalThis as any).Bun !== "undefined" ? "bun" : "node";
+export const runtimeName: "node" | "deno" | "bun" = typeof (globalThis as any).Deno !== "undefined"
+  ? "deno"
+  : typeof (globalThis as any).Bun !== "undefined"
+  ? "bun"
+  : "node";

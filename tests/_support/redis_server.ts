@@ -4,7 +4,7 @@
 //   const c = srv.client();            // ioredis, quit automatically by stop()
 //   await c.set("k", "v");
 //   await srv.stop();                  // SHUTDOWN NOSAVE (SIGKILL fallback), temp dir removed, no handle left
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -105,14 +105,22 @@ async function startOnce(options: StartRedisOptions, port: number): Promise<Redi
   const binary = options.binary ?? process.env.REDIS_SERVER_BIN ?? "redis-server";
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "veidrodelis-redis-"));
   const argv = [
-    "--port", String(port),
-    "--bind", HOST,
-    "--save", "",
-    "--appendonly", "no",
-    "--dir", dir,
-    "--daemonize", "no",
-    "--logfile", "",
-    "--protected-mode", "no",
+    "--port",
+    String(port),
+    "--bind",
+    HOST,
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+    "--daemonize",
+    "no",
+    "--logfile",
+    "",
+    "--protected-mode",
+    "no",
   ];
   for (const [k, v] of Object.entries(options.config ?? {})) {
     argv.push(`--${k}`, ...(Array.isArray(v) ? v.map(String) : [String(v)]));
@@ -153,15 +161,21 @@ async function startOnce(options: StartRedisOptions, port: number): Promise<Redi
   for (;;) {
     if (spawnError) {
       await cleanupFailed();
-      throw new Error(`startRedis: cannot run ${binary}: ${spawnError.message}` +
-        ((spawnError as NodeJS.ErrnoException).code === "ENOENT" ? " (is redis-server installed? apt-get install redis-server)" : ""));
+      throw new Error(
+        `startRedis: cannot run ${binary}: ${spawnError.message}` +
+          ((spawnError as NodeJS.ErrnoException).code === "ENOENT"
+            ? " (is redis-server installed? apt-get install redis-server)"
+            : ""),
+      );
     }
     if (exited()) {
       // give stdout/stderr a moment to deliver the last lines
       await delay(20);
       await cleanupFailed();
       if (/Address already in use|EADDRINUSE/i.test(log)) throw new AddrInUse(log);
-      throw new Error(`startRedis: redis-server exited (code ${child.exitCode}, signal ${child.signalCode}) during start-up:\n${log}`);
+      throw new Error(
+        `startRedis: redis-server exited (code ${child.exitCode}, signal ${child.signalCode}) during start-up:\n${log}`,
+      );
     }
     if (Date.now() > deadline) {
       await cleanupFailed();

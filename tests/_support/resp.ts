@@ -15,7 +15,11 @@ export class RespError extends Error {
 export function encodeCommand(args: ReadonlyArray<string | Uint8Array | number>): Buffer {
   const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
   for (const a of args) {
-    const b = typeof a === "string" ? Buffer.from(a, "utf8") : typeof a === "number" ? Buffer.from(String(a)) : Buffer.from(a);
+    const b = typeof a === "string"
+      ? Buffer.from(a, "utf8")
+      : typeof a === "number"
+      ? Buffer.from(String(a))
+      : Buffer.from(a);
     parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from("\r\n"));
   }
   return Buffer.concat(parts);
@@ -163,7 +167,10 @@ export function rawCommand(
       if (err) reject(err);
       else resolve(value as RespValue);
     };
-    const timer = setTimeout(() => finish(new Error(`timeout after ${timeoutMs} ms waiting for ${String(args[0])} on ${host}:${port}`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`timeout after ${timeoutMs} ms waiting for ${String(args[0])} on ${host}:${port}`)),
+      timeoutMs,
+    );
     sock.on("connect", () => sock.write(encodeCommand(args)));
     sock.on("data", (d: Buffer) => {
       try {
@@ -174,7 +181,10 @@ export function rawCommand(
       }
     });
     sock.on("error", (e) => finish(e));
-    sock.on("close", () => finish(new Error(`connection to ${host}:${port} closed before a reply to ${String(args[0])}`)));
+    sock.on(
+      "close",
+      () => finish(new Error(`connection to ${host}:${port} closed before a reply to ${String(args[0])}`)),
+    );
   });
 }
 

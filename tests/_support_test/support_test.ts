@@ -5,9 +5,16 @@ import fs from "node:fs";
 import net from "node:net";
 import { Buffer } from "node:buffer";
 import { startRedis } from "../_support/redis_server.ts";
-import { startFakePrimary, replayCapture, chunkSizes, type FakeReplicaConnection } from "../_support/fake_primary.ts";
+import { chunkSizes, type FakeReplicaConnection, replayCapture, startFakePrimary } from "../_support/fake_primary.ts";
 import { getFreePort, isPortClosed } from "../_support/ports.ts";
-import { decodeJsonString, encodeJsonString, expectedKeys, fixturePath, loadExpected, readFixture } from "../_support/fixtures.ts";
+import {
+  decodeJsonString,
+  encodeJsonString,
+  expectedKeys,
+  fixturePath,
+  loadExpected,
+  readFixture,
+} from "../_support/fixtures.ts";
 import { encodeCommand, RespCommandParser } from "../_support/resp.ts";
 import { activeResources, leakedSince, runtimeName } from "../_support/leaks.ts";
 
@@ -95,8 +102,14 @@ describe("startRedis", () => {
     ]);
     try {
       assert.equal(new Set(servers.map((s) => s.port)).size, 3);
-      assert.deepEqual(await servers[0].command("CONFIG", "GET", "maxmemory-policy"), [Buffer.from("maxmemory-policy"), Buffer.from("allkeys-lru")]);
-      assert.deepEqual(await servers[0].command("CONFIG", "GET", "databases"), [Buffer.from("databases"), Buffer.from("4")]);
+      assert.deepEqual(await servers[0].command("CONFIG", "GET", "maxmemory-policy"), [
+        Buffer.from("maxmemory-policy"),
+        Buffer.from("allkeys-lru"),
+      ]);
+      assert.deepEqual(await servers[0].command("CONFIG", "GET", "databases"), [
+        Buffer.from("databases"),
+        Buffer.from("4"),
+      ]);
       assert.deepEqual(await servers[1].command("CONFIG", "GET", "save"), [Buffer.from("save"), Buffer.from("900 1")]);
       assert.deepEqual(await servers[2].command("CONFIG", "GET", "hz"), [Buffer.from("hz"), Buffer.from("50")]);
     } finally {
@@ -107,7 +120,10 @@ describe("startRedis", () => {
 
   it("fails clearly for a missing binary or a bad config", async () => {
     await assert.rejects(startRedis({ binary: "/nonexistent/redis-server" }), /cannot run .*ENOENT|cannot run/);
-    await assert.rejects(startRedis({ config: { "no-such-directive": "1" } }), /exited .*during start-up[\s\S]*no-such-directive/i);
+    await assert.rejects(
+      startRedis({ config: { "no-such-directive": "1" } }),
+      /exited .*during start-up[\s\S]*no-such-directive/i,
+    );
   });
 
   it("getFreePort gives a port that can be bound", async () => {
@@ -214,10 +230,16 @@ describe("fake primary", () => {
     } finally {
       await src.stop();
     }
-    const cmds = Buffer.concat([encodeCommand(["SELECT", "0"]), encodeCommand(["SET", "from-stream", "yes"]), encodeCommand(["RPUSH", "list", "d"])]);
+    const cmds = Buffer.concat([
+      encodeCommand(["SELECT", "0"]),
+      encodeCommand(["SET", "from-stream", "yes"]),
+      encodeCommand(["RPUSH", "list", "d"]),
+    ]);
     const primary = await startFakePrimary({
       async onPsync(conn) {
-        await conn.write(Buffer.concat([Buffer.from(`+FULLRESYNC ${"a".repeat(40)} 0\r\n\n\n$${rdb.length}\r\n`), rdb]));
+        await conn.write(
+          Buffer.concat([Buffer.from(`+FULLRESYNC ${"a".repeat(40)} 0\r\n\n\n$${rdb.length}\r\n`), rdb]),
+        );
         await conn.writeChunked(cmds, { seed: 42, min: 1, max: 7 });
       },
     });
@@ -337,7 +359,10 @@ test("fixtures: paths, $b64: strings, expected.json loader", () => {
   const lookalike = keys.find((k) => Buffer.from(k.key).toString("latin1") === "str:b64-lookalike");
   assert.ok(lookalike);
   assert.equal(Buffer.from(decodeJsonString(lookalike!.entry.value as string)).toString("latin1"), "$b64:AAAA");
-  assert.equal(Buffer.from(readFixture("rdb/generated/redis-7.0.15.rdb").subarray(0, 9)).toString("latin1"), "REDIS0010");
+  assert.equal(
+    Buffer.from(readFixture("rdb/generated/redis-7.0.15.rdb").subarray(0, 9)).toString("latin1"),
+    "REDIS0010",
+  );
 });
 
 test(`runtime detection (${runtimeName})`, () => {

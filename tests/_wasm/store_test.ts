@@ -228,7 +228,10 @@ describe("store: strings", () => {
     s.incrBy(0, b("m"), b("9223372036854775807"), false);
     assert.equal(get(s, 0, "m"), "-1");
     assertArgError(() => s.incrBy(0, b("m"), b("-9223372036854775808"), true), "ERR decrement would overflow");
-    assertArgError(() => s.incrBy(0, b("m"), b("-9223372036854775808"), false), "ERR increment or decrement would overflow");
+    assertArgError(
+      () => s.incrBy(0, b("m"), b("-9223372036854775808"), false),
+      "ERR increment or decrement would overflow",
+    );
     s.incrBy(0, b("m"), b("1"), false);
     s.incrBy(0, b("m"), b("-9223372036854775808"), false);
     assert.equal(get(s, 0, "m"), "-9223372036854775808");

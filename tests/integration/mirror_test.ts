@@ -105,11 +105,15 @@ for (const diskless of ["yes", "no"]) {
     });
 
     test("the primary sees the mirror as an online replica acknowledging its offset", async () => {
-      await waitUntil(async () => {
-        const info = await server.info("replication");
-        const line = info.slave0 ?? "";
-        return line.includes("state=online") && line.includes(`offset=${mirror.offset}`);
-      }, 5000, "the replica's ACK");
+      await waitUntil(
+        async () => {
+          const info = await server.info("replication");
+          const line = info.slave0 ?? "";
+          return line.includes("state=online") && line.includes(`offset=${mirror.offset}`);
+        },
+        5000,
+        "the replica's ACK",
+      );
     });
   });
 }

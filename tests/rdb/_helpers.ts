@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { RdbDecoder, type RdbSink, type RdbSummary } from "../../src/rdb/mod.ts";
+import { seededRandom } from "../_support/random.ts";
 
 /** Absolute path of a folder/file under /work/shared/fixtures/rdb (the repo sits next to `shared`). */
 export function fixturePath(rel: string): string {
@@ -171,17 +172,7 @@ export function decodeChunked(
   return { summary, consumed };
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as rng };
 
 function normScore(s: unknown): unknown {
   if (s === "inf") return Infinity;

@@ -27,8 +27,11 @@ test("offsets advance by each command's size, PINGs included", () => {
   send("SELECT", "0");
   send("SET", "k", "v");
   send("PING");
-  assert.equal(applier.offset, 1000 + encodeCommand(["SELECT", "0"]).length + encodeCommand(["SET", "k", "v"]).length +
-    encodeCommand(["PING"]).length);
+  assert.equal(
+    applier.offset,
+    1000 + encodeCommand(["SELECT", "0"]).length + encodeCommand(["SET", "k", "v"]).length +
+      encodeCommand(["PING"]).length,
+  );
 });
 
 test("a MULTI unit is applied only at EXEC and the offset advances past it only then", () => {

@@ -63,10 +63,14 @@ describe("bad input from a primary", () => {
     await waitUntil(() => mirror.get("str:short") === "first" || errors.length > 0, 5000, "the first write");
 
     const readsDuringFaults: (string | null)[] = [];
-    await waitUntil(() => {
-      readsDuringFaults.push(mirror.db(0).type("str:short"));
-      return mirror.get("str:short") === "second";
-    }, 10_000, "recovery after three bad inputs");
+    await waitUntil(
+      () => {
+        readsDuringFaults.push(mirror.db(0).type("str:short"));
+        return mirror.get("str:short") === "second";
+      },
+      10_000,
+      "recovery after three bad inputs",
+    );
 
     assert.equal(primary.connectionCount, 4);
     assert.ok(errors[0] instanceof ProtocolError, String(errors[0]));

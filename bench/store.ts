@@ -1,6 +1,6 @@
 // Quick measurement (not a test): ns per find+foundString at 1M keys and bytes/key.
 //   deno run -A tests/_wasm/bench_store.ts | bun tests/_wasm/bench_store.ts | npx tsx tests/_wasm/bench_store.ts
-import { Store, ValueType } from "../../src/_wasm/store.ts";
+import { Store, ValueType } from "../src/_wasm/store.ts";
 
 const N = Number(globalThis.process?.env?.N ?? 1_000_000);
 const LOOKUPS = 2_000_000;
@@ -11,7 +11,7 @@ const valOf = (i: number) => "value-" + String(i).padStart(26, "0"); // 32 bytes
 const s = new Store();
 const mem0 = s.memoryBytes();
 const used0 = s.usedBytes();
-let t = performance.now();
+const t = performance.now();
 for (let i = 0; i < N; i++) s.set(0, te.encode(keyOf(i)), te.encode(valOf(i)), 0, -1);
 const loadMs = performance.now() - t;
 while (s.rehash(100_000));
