@@ -41,7 +41,18 @@ async function waitForPort(port: number): Promise<void> {
 
 const port = await freePort();
 const dir = mkdtempSync(join(tmpdir(), "veidrodelis-demo-"));
-const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir], {
+const server = spawn("redis-server", [
+  "--port",
+  String(port),
+  "--bind",
+  "127.0.0.1",
+  "--save",
+  "",
+  "--dir",
+  dir,
+  "--repl-diskless-sync-delay",
+  "0",
+], {
   stdio: "ignore",
 });
 await waitForPort(port);

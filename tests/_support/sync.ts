@@ -2,6 +2,7 @@
  * Waiting for a mirror to catch up with a real primary.
  */
 import type { Mirror } from "../../mod.ts";
+import { Redis } from "ioredis";
 import type { RedisServer } from "./redis_server.ts";
 
 /** Polls until `predicate` holds, or fails after `timeoutMs`. */
@@ -17,14 +18,21 @@ export async function waitUntil(
   }
 }
 
+/** Something that can tell the primary's replication offset: a started server or a (logged-in) client. */
+export type OffsetSource = RedisServer | Redis;
+
 /** The primary's `master_repl_offset`. */
-export async function primaryOffset(server: RedisServer): Promise<number> {
-  return Number((await server.info("replication")).master_repl_offset);
+export async function primaryOffset(primary: OffsetSource): Promise<number> {
+  if (primary instanceof Redis) {
+    const info = await primary.info("replication");
+    return Number(/master_repl_offset:(\d+)/.exec(info)?.[1]);
+  }
+  return Number((await primary.info("replication")).master_repl_offset);
 }
 
 /** Waits until the mirror has applied everything the primary has propagated so far. */
-export async function caughtUp(mirror: Mirror, server: RedisServer, timeoutMs = 10_000): Promise<number> {
-  const target = await primaryOffset(server);
+export async function caughtUp(mirror: Mirror, primary: OffsetSource, timeoutMs = 10_000): Promise<number> {
+  const target = await primaryOffset(primary);
   await waitUntil(() => mirror.offset >= target, timeoutMs, `mirror offset ${mirror.offset} to reach ${target}`);
   return target;
 }
