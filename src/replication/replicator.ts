@@ -143,7 +143,7 @@ export class Replicator {
         onLive: (store, info) => this.#onLive(link, store, info),
         onDivergence: (error) => this.#onDivergence(link, error),
         onUnitApplied: (commands, db) => {
-          if (link === this.#link) this.#events.emit("applied", { db, commands });
+          if (link === this.#link && this.#events.has("applied")) this.#events.emit("applied", { db, commands });
         },
         onClose: (error) => this.#onLinkClosed(link, error),
       });

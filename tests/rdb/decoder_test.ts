@@ -140,11 +140,10 @@ describe("synthetic RDBs", () => {
     c.update(all);
     let got: Uint8Array | null = null;
     const dec = new RdbDecoder({ onString: (_db, _k, v) => (got = v.slice()), onPlaceholder: () => {} });
-    const t0 = performance.now();
+    // 8192 pushes into one 8 MB string: a decoder that re-scanned would be quadratic and time the test out.
     for (let i = 0; i < all.length; i += 1024) dec.push(all.subarray(i, i + 1024));
     dec.push(new Uint8Array(8)); // zero trailer: checksum not computed
     dec.finish();
-    assert.ok(performance.now() - t0 < 2000);
     assert.deepEqual(got, big);
   });
 
