@@ -44,7 +44,7 @@ export interface CommandSpec {
   /** Redis-style arity: n exact argument count (name included), -n at least n. */
   arity: number;
   /** The command's group, used in the docs table. */
-  group: "string" | "keyspace" | "server" | "generic";
+  group: "string" | "keyspace" | "server" | "stream";
   /** What the command does to the projection. */
   kind: CommandKind;
   /** Key arguments, when the command has any. */

@@ -7,6 +7,7 @@
 
 import { word } from "./args.ts";
 import { keyspaceCommands } from "./keyspace.ts";
+import { placeholderCommands } from "./placeholders.ts";
 import type { CommandSpec } from "./spec.ts";
 import { streamControlCommands } from "./stream_control.ts";
 import { stringCommands } from "./strings.ts";
@@ -15,6 +16,7 @@ import { stringCommands } from "./strings.ts";
 export const commandList: readonly CommandSpec[] = [
   ...stringCommands,
   ...keyspaceCommands,
+  ...placeholderCommands,
   ...streamControlCommands,
 ];
 

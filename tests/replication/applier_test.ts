@@ -156,3 +156,22 @@ test("FLUSHDB, FLUSHALL, SWAPDB, COPY with DB, MOVE, RENAMENX", () => {
   send("FLUSHALL");
   assert.equal(store.dbSize(5) + store.dbSize(20), 0);
 });
+
+test("stream commands keep a placeholder: created by XADD or MKSTREAM, typed, deleted by DEL", () => {
+  const { store, send, divergences } = setup();
+  send("XADD", "s", "MAXLEN", "=", "10", "1-1", "f", "v");
+  assert.equal(store.find(0, "s"), 6);
+  assert.equal(store.foundTypeName(), "stream");
+  send("XADD", "absent", "NOMKSTREAM", "*", "f", "v");
+  assert.equal(store.find(0, "absent"), 0);
+  send("XGROUP", "CREATE", "s", "g", "0");
+  send("XGROUP", "CREATE", "made", "g", "$", "MKSTREAM");
+  assert.equal(store.find(0, "made"), 6);
+  send("XTRIM", "s", "MAXLEN", "0");
+  assert.equal(store.find(0, "s"), 6, "an emptied stream stays");
+  send("SET", "str", "v");
+  send("XADD", "str", "*", "f", "v");
+  assert.equal(divergences.length, 1, "a stream command on a string cannot match the primary");
+  send("DEL", "s");
+  assert.equal(store.find(0, "s"), 0);
+});
