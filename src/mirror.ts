@@ -6,7 +6,7 @@
  */
 
 import { Emitter, type Listener } from "./events.ts";
-import { type MirrorOptions, type ResolvedOptions, resolveOptions } from "./options.ts";
+import { type MirrorOptions, resolveOptions } from "./options.ts";
 import { Reader, type ReadSource } from "./reader.ts";
 import type { Text } from "./reads.ts";
 import { type MirrorEvents, type MirrorState, Replicator } from "./replication/replicator.ts";
@@ -50,7 +50,6 @@ export interface MirrorStats {
  * ```
  */
 export class Mirror extends Reader<string> {
-  readonly #options: ResolvedOptions;
   readonly #events: Emitter<MirrorEvents>;
   readonly #replicator: Replicator;
   readonly #readers = new Map<number, Reader<string>>();
@@ -62,7 +61,6 @@ export class Mirror extends Reader<string> {
     const events = new Emitter<MirrorEvents>();
     const source: ReadSource = { store: null, now: resolved.clock, showExpired: resolved.showExpired };
     super(source, resolved.db, false);
-    this.#options = resolved;
     this.#events = events;
     this.#source = source;
     this.#replicator = new Replicator(resolved, events, source);

@@ -8,7 +8,7 @@
 
 import { ValueType } from "../_wasm/store.ts";
 import { CommandError, word } from "./args.ts";
-import { type ApplyContext, command, type CommandSpec, FIRST_KEY } from "./spec.ts";
+import { type ApplyContext, command, type CommandSpec, FIRST_KEY, type KeyPositions } from "./spec.ts";
 
 const STREAM = new TextEncoder().encode("stream");
 
@@ -24,17 +24,21 @@ function touchStream(ctx: ApplyContext, key: Uint8Array, create: boolean): void 
   }
 }
 
-function streamCommand(name: string, arity: number, creates: (args: readonly Uint8Array[]) => boolean): CommandSpec {
+function streamCommand(
+  name: string,
+  arity: number,
+  creates: (args: readonly Uint8Array[]) => boolean,
+  keys: KeyPositions = FIRST_KEY,
+): CommandSpec {
   return command({
     name,
     arity,
     group: "stream",
     kind: "write",
-    keys: name === "xgroup" ? { first: 2, last: 2, step: 1 } : FIRST_KEY,
+    keys,
     summary: "stream kept as a placeholder (type and TTL)",
     apply(ctx, args) {
-      const keyAt = name === "xgroup" ? 2 : 1;
-      touchStream(ctx, args[keyAt], creates(args));
+      touchStream(ctx, args[keys.first], creates(args));
     },
   });
 }
@@ -47,7 +51,7 @@ const never = () => false;
 /** Stream write commands, declared once. */
 export const placeholderCommands: readonly CommandSpec[] = [
   streamCommand("xadd", -5, xaddCreates),
-  streamCommand("xgroup", -3, xgroupCreates),
+  streamCommand("xgroup", -3, xgroupCreates, { first: 2, last: 2, step: 1 }),
   streamCommand("xdel", -3, never),
   streamCommand("xtrim", -4, never),
   streamCommand("xsetid", -3, never),

@@ -54,7 +54,6 @@ export class Replicator {
   readonly #events: Emitter<MirrorEvents>;
   readonly #source: { store: Store | null };
   #state: MirrorState = "initializing";
-  #store: Store | null = null;
   #link: ReplicaLink | null = null;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -82,7 +81,7 @@ export class Replicator {
 
   /** The live store, or null before the first sync. */
   get store(): Store | null {
-    return this.#store;
+    return this.#source.store;
   }
 
   /** The current link, if any. */
@@ -106,7 +105,7 @@ export class Replicator {
     this.#link?.close();
     this.#link = null;
     clearTimeout(this.#timer);
-    this.#setState(this.#store ? "reconnecting" : "initializing");
+    this.#setState(this.#source.store ? "reconnecting" : "initializing");
     void this.#connect();
   }
 
@@ -116,8 +115,7 @@ export class Replicator {
     clearTimeout(this.#timer);
     this.#link?.close();
     this.#link = null;
-    this.#store?.dispose();
-    this.#store = null;
+    this.#source.store?.dispose();
     this.#source.store = null;
     this.#setState("closed");
     this.#ready?.reject(new VeidrodelisError("CLOSED", "the mirror was closed"));
@@ -155,8 +153,7 @@ export class Replicator {
   }
 
   #onLive(link: ReplicaLink, store: Store, info: LiveInfo): void {
-    const previous = this.#store;
-    this.#store = store;
+    const previous = this.#source.store;
     this.#source.store = store;
     if (previous && previous !== store) previous.dispose();
     this.#attempt = 0;
@@ -184,7 +181,7 @@ export class Replicator {
     if (this.#state === "closed" || (link !== null && link !== this.#link && this.#link !== null)) return;
     this.#link = null;
     this.#events.emit("error", error);
-    if (this.#store === null && this.#ready) {
+    if (this.#source.store === null && this.#ready) {
       // The first sync failed: report it to connect() and stop.
       const ready = this.#ready;
       this.#ready = null;
