@@ -57,3 +57,11 @@ export const R_NUMBER: u32 = 24; // f64 numeric result (new length, ...)
 export const R_OUT_PTR: u32 = 32; // u32 pointer to an output buffer (scan)
 export const R_OUT_LEN: u32 = 36; // u32 byte length of that output
 export const R_SIZE: u32 = 64;
+/** "index out of range" (LSET). */
+export const ST_INDEX_OUT_OF_RANGE: i32 = -10;
+/** "resulting score is not a number (NaN)" (ZADD INCR / ZINCRBY). */
+export const ST_NAN: i32 = -11;
+/** "hash value is not an integer" (HINCRBY on a non-integer field). */
+export const ST_HASH_NOT_INTEGER: i32 = -12;
+// Statuses -13..-19 free for lists/sets, -20..-29 for sorted sets, -30..-39 for hashes:
+// add them here and map them in src/_wasm/store.ts fail().

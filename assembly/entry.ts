@@ -6,8 +6,8 @@
  * tag: bits 0-2 value type (abi T_*), bit 3 has-TTL, bits 4-7 reserved.
  * payload by type:
  *   T_STRING, T_OTHER   [varint len][bytes]   (T_OTHER: the type's name)
- *   T_LIST..T_HASH      [u32 ptr] to a structure owned by the entry (future:
- *                       per-type free/copy hooks in freeEntry/copyPayload)
+ *   T_LIST..T_HASH      [u32 ptr] to a structure owned by the entry
+ *                       (per-type free/clone hooks: payload.ts)
  *
  * The first three fields are the dict's generic entry prefix (dict.ts).
  * An entry's size is always computable from its bytes (entrySize), which is
@@ -16,6 +16,7 @@
 import { T_STRING, T_OTHER } from "./abi";
 import { readVarint, varintSize, writeVarint } from "./bytes";
 import { free } from "./memory";
+import { payloadFree } from "./payload";
 
 // @ts-ignore: decorator
 @inline export const TAG_TTL: u8 = 0x08;
@@ -117,6 +118,7 @@ export function freeShell(e: usize): void {
 
 /** Frees the entry and everything it owns. */
 export function freeEntry(e: usize): void {
-  // per-type hooks (lists, sets, ...) go here once those types exist
+  const type = entryType(e);
+  if (!isInlineType(type)) payloadFree(type, load<u32>(entryPayload(e)));
   free(e, entrySize(e));
 }

@@ -7,13 +7,13 @@
 import { ST_BAD_DB, ST_OK, ST_STORE_FULL, T_OTHER } from "./abi";
 import { setHashSeed } from "./bytes";
 import { NO_EXPIRE } from "./entry";
-import { ioScratch, reportEntry, reportNumber, reportOut, reportValue, result } from "./io";
+import { ioScratch, outFinish, reportEntry, reportNumber, reportValue, result } from "./io";
 import {
   dbDict, ksCopy, ksDbCount, ksDbSize, ksDel, ksEnsureDb, ksFind, ksFindWrite, ksFlushDb, ksMove,
   ksRehash, ksRename, ksSetTtl, ksSwapDb,
 } from "./keyspace";
 import { memInit, memLive, memSetLimit, memSize } from "./memory";
-import { ksScan, outCount, outLen, outPtr, scanFailed } from "./scan";
+import { ksScan } from "./scan";
 import { lastValueLen, lastValuePtr, strAppend, strIncrBy, strSet, strSetRange, writeInline } from "./string";
 
 // @ts-ignore: decorator
@@ -83,8 +83,7 @@ export function scan(db: u32, cursor: u32, count: u32): i32 {
   if (badDb(db)) return ST_BAD_DB;
   const next = ksScan(db, cursor, count);
   reportNumber(f64(next));
-  reportOut(outPtr, outLen, outCount);
-  return scanFailed() ? ST_STORE_FULL : ST_OK;
+  return outFinish();
 }
 
 // ---------------------------------------------------------------- string writes
@@ -167,3 +166,11 @@ export function swapDb(a: u32, b: u32): i32 {
   ksSwapDb(a, b);
   return ST_OK;
 }
+
+// ---------------------------------------------------------------- lists (list.ts)
+
+// ---------------------------------------------------------------- sets (set.ts)
+
+// ---------------------------------------------------------------- sorted sets (zset.ts)
+
+// ---------------------------------------------------------------- hashes (hash.ts)

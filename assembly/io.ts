@@ -9,6 +9,7 @@
 import {
   R_COUNT, R_EXPIRE, R_NUMBER, R_OUT_LEN, R_OUT_PTR, R_SIZE, R_TYPE, R_VAL_LEN, R_VAL_PTR,
 } from "./abi";
+import { ST_OK, ST_STORE_FULL } from "./abi";
 import { readVarint, varintSize } from "./bytes";
 import { entryHasTtl, entryAfterKey, entryTag, isInlineType, TYPE_MASK } from "./entry";
 import { alloc, free } from "./memory";
@@ -71,4 +72,82 @@ export function reportOut(p: usize, len: u32, count: u32): void {
   store<u32>(result + R_OUT_PTR, p);
   store<u32>(result + R_OUT_LEN, len);
   store<u32>(result + R_COUNT, count);
+}
+
+// ---------------------------------------------------------------- output buffer
+//
+// Multi-value results (SCAN keys, list ranges, set members, zset ranges...)
+// are written to one growing buffer owned by io and reported with
+// reportOut: items are [u32 len][bytes]; a producer may append fixed fields
+// after an item (e.g. an f64 score, unaligned) and documents that layout.
+// The buffer is reused: valid until the next call that produces output.
+
+let outBuf: usize = 0;
+let outCap: u32 = 0;
+let outUsed: u32 = 0;
+let outItems: u32 = 0;
+let outBroken = false;
+
+/** Starts a new output (previous content discarded). */
+export function outReset(): void {
+  outUsed = 0;
+  outItems = 0;
+  outBroken = false;
+}
+
+function outReserve(n: u32): bool {
+  const need = u64(outUsed) + u64(n);
+  if (need <= u64(outCap)) return true;
+  if (outBroken || need > u64(u32.MAX_VALUE)) {
+    outBroken = true;
+    return false;
+  }
+  let cap: u32 = outCap < 4096 ? 4096 : outCap;
+  while (u64(cap) < need) cap = cap > 0x7fffffff ? u32(need) : cap << 1;
+  const p = alloc(cap);
+  if (p == 0) {
+    outBroken = true;
+    return false;
+  }
+  if (outBuf != 0) {
+    memory.copy(p, outBuf, outUsed);
+    free(outBuf, outCap);
+  }
+  outBuf = p;
+  outCap = cap;
+  return true;
+}
+
+/** Appends one item [u32 len][bytes] and counts it. */
+export function outItem(p: usize, n: u32): void {
+  if (!outReserve(4 + n)) return;
+  store<u32>(outBuf + outUsed, n);
+  memory.copy(outBuf + outUsed + 4, p, n);
+  outUsed += 4 + n;
+  outItems++;
+}
+
+/** Appends an f64 (unaligned) to the current item. */
+export function outF64(v: f64): void {
+  if (!outReserve(8)) return;
+  store<f64>(outBuf + outUsed, v);
+  outUsed += 8;
+}
+
+/** Appends a u32 to the current item (or a bare number). */
+export function outU32(v: u32): void {
+  if (!outReserve(4)) return;
+  store<u32>(outBuf + outUsed, v);
+  outUsed += 4;
+}
+
+/** Items written since outReset. */
+export function outCount(): u32 {
+  return outItems;
+}
+
+/** Reports the output in the result area: ST_OK, or ST_STORE_FULL when it could not grow (incomplete). */
+export function outFinish(): i32 {
+  reportOut(outBuf, outUsed, outItems);
+  return outBroken ? ST_STORE_FULL : ST_OK;
 }

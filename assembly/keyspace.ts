@@ -18,9 +18,10 @@ import {
   dictRemoveFound, dictReplaceFound, dictReserve, DICT_BYTES,
 } from "./dict";
 import {
-  entryAfterKey, entryHasTtl, entrySize, entryType, freeEntry, freeShell, headSize, payloadSize,
-  TAG_TTL, writeHead,
+  entryAfterKey, entryHasTtl, entryPayload, entrySize, entryType, freeEntry, freeShell, headSize,
+  isInlineType, payloadSize, TAG_TTL, writeHead,
 } from "./entry";
+import { payloadClone } from "./payload";
 import { alloc, capacityOf, free, shrinkSmall, SMALL_MAX } from "./memory";
 import { bytesEqual } from "./bytes";
 
@@ -164,8 +165,13 @@ export function ksSetTtl(db: u32, kp: usize, kl: u32, expire: i64): i32 {
   return 1;
 }
 
-/** A copy of entry e under key (kp, kl): same tag, TTL and payload. 0 when memory is full. */
-function cloneWithKey(e: usize, kp: usize, kl: u32): usize {
+/**
+ * A copy of entry e under key (kp, kl): same tag, TTL and payload. With
+ * `deep` a collection's structure is cloned too (COPY); without, the new
+ * entry takes over e's structure (RENAME: e is then freed as a shell).
+ * 0 when memory is full.
+ */
+function cloneWithKey(e: usize, kp: usize, kl: u32, deep: bool): usize {
   const ttl = entryHasTtl(e);
   const tail = entryAfterKey(e);
   const tailLen = (ttl ? 8 : 0) + payloadSize(e);
@@ -174,7 +180,16 @@ function cloneWithKey(e: usize, kp: usize, kl: u32): usize {
   const p = writeHead(n, entryType(e), kp, kl, -1);
   store<u8>(n + 4, load<u8>(e + 4));
   memory.copy(p, tail, tailLen);
-  // deep copies of non-inline payloads go here once those types exist
+  const type = entryType(e);
+  if (deep && !isInlineType(type)) {
+    const at = entryPayload(n);
+    const copy = payloadClone(type, load<u32>(at));
+    if (copy == 0) {
+      free(n, entrySize(n));
+      return 0;
+    }
+    store<u32>(at, copy);
+  }
   return n;
 }
 
@@ -186,7 +201,7 @@ export function ksRename(db: u32, sp: usize, sl: u32, dp: usize, dl: u32, nx: bo
   if (sl == dl && bytesEqual(sp, dp, sl)) return nx ? 0 : 1;
   const old = dictFind(d, dp, dl);
   if (old != 0 && nx) return 0;
-  const n = cloneWithKey(e, dp, dl);
+  const n = cloneWithKey(e, dp, dl, false);
   if (n == 0) return ST_STORE_FULL;
   if (old != 0) {
     dictFind(d, dp, dl);
@@ -209,7 +224,7 @@ export function ksCopy(db: u32, sp: usize, sl: u32, dstDb: u32, dp: usize, dl: u
   const old = dictFind(dd, dp, dl);
   if (old != 0 && !replace) return 0;
   if (old == 0 && !dictReserve(dd)) return ST_STORE_FULL;
-  const n = cloneWithKey(e, dp, dl);
+  const n = cloneWithKey(e, dp, dl, true);
   if (n == 0) return ST_STORE_FULL;
   if (old != 0) {
     dictFind(dd, dp, dl);

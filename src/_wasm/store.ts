@@ -46,6 +46,9 @@ const ST_OUT_OF_RANGE = -6;
 const ST_DECR_OVERFLOW = -7;
 const ST_NO_KEY = -8;
 const ST_BAD_DB = -9;
+const ST_INDEX_OUT_OF_RANGE = -10;
+const ST_NAN = -11;
+const ST_HASH_NOT_INTEGER = -12;
 
 // result area, in u32 / f64 slots (assembly/abi.ts R_*)
 const R_VAL_PTR = 1;
@@ -58,7 +61,8 @@ const R_OUT_PTR = 8;
 const MAX_DATABASES = 1 << 20;
 const TYPE_NAMES = ["none", "string", "list", "set", "zset", "hash"];
 
-interface Exports {
+/** Exports shared by every type; each type section below declares its own. */
+interface CoreExports {
   memory: WebAssembly.Memory;
   init(seedLo: number, seedHi: number, databases: number, maxPages: number): number;
   scratch(size: number): number;
@@ -85,6 +89,57 @@ interface Exports {
   flushDb(db: number): number;
   flushAll(): void;
   swapDb(a: number, b: number): number;
+}
+
+type Exports = CoreExports & ListExports & SetExports & ZsetExports & HashExports;
+
+/** Exports of the list section (assembly/index.ts "lists"). */
+// deno-lint-ignore no-empty-interface
+interface ListExports {
+}
+
+/** Exports of the set section. */
+// deno-lint-ignore no-empty-interface
+interface SetExports {
+}
+
+/** Exports of the sorted-set section. */
+// deno-lint-ignore no-empty-interface
+interface ZsetExports {
+}
+
+/** Exports of the hash section. */
+// deno-lint-ignore no-empty-interface
+interface HashExports {
+}
+
+/** ZADD flags for {@linkcode Store.zsetAdd}. */
+export const ZADD_NX = 1, ZADD_XX = 2, ZADD_GT = 4, ZADD_LT = 8, ZADD_INCR = 16;
+/** {@linkcode Store.zsetAdd} results. */
+export const ZADD_NOOP = 0, ZADD_ADDED = 1, ZADD_UPDATED = 2;
+/** HPEXPIREAT conditions for {@linkcode Store.hashSetFieldExpire}. */
+export const HFE_NONE = 0, HFE_NX = 1, HFE_XX = 2, HFE_GT = 3, HFE_LT = 4;
+
+/** A lex range bound: `-` / `+` (infinite) or a value, inclusive unless `exclusive`. */
+export type LexBound = "-" | "+" | { value: Uint8Array; exclusive: boolean };
+
+/** A range of a sorted set, as ZRANGE's three modes. */
+export type ZsetRange =
+  | { by: "rank"; start: number; stop: number }
+  | { by: "score"; min: number; minExclusive: boolean; max: number; maxExclusive: boolean }
+  | { by: "lex"; min: LexBound; max: LexBound };
+
+/** Members with their scores, in range order. */
+export interface ScoredMembers {
+  members: Uint8Array[];
+  scores: number[];
+}
+
+/** A hash's fields (byte order) with values and absolute field TTLs in ms (-1: none). */
+export interface HashEntries {
+  fields: Uint8Array[];
+  values: Uint8Array[];
+  expireAts: number[];
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -132,6 +187,8 @@ export class Store {
   private u8!: Uint8Array;
   private u32!: Uint32Array;
   private f64!: Float64Array;
+  /** Unaligned reads (f64 scores in output buffers). */
+  private dv!: DataView;
   /** Buffer over the whole memory: its utf8Slice is the fastest decode on all three runtimes. */
   private buf!: Buffer;
   /** View of the scratch region (re-derived with the others). */
@@ -177,6 +234,7 @@ export class Store {
     this.u8 = new Uint8Array(buf);
     this.u32 = new Uint32Array(buf);
     this.f64 = new Float64Array(buf);
+    this.dv = new DataView(buf);
     this.buf = Buffer.from(buf);
     this.sv = new Uint8Array(buf, this.sp, this.scap);
   }
@@ -198,6 +256,62 @@ export class Store {
     const sv = this.sv;
     sv.set(a, 0);
     if (b !== null) sv.set(b, a.length);
+  }
+
+  /** Copies a key and two byte strings into scratch, back to back (key at offset 0). */
+  private put3(a: Uint8Array, b: Uint8Array, c: Uint8Array): void {
+    const n = a.length + b.length + c.length;
+    if (n > this.scap) this.growScratch(n);
+    const sv = this.sv;
+    sv.set(a, 0);
+    sv.set(b, a.length);
+    sv.set(c, a.length + b.length);
+  }
+
+  /** Copies a byte string into scratch at `at` (after what put2/put3 wrote); returns its address. */
+  private putAt(at: number, a: Uint8Array): number {
+    if (at + a.length > this.scap) {
+      const keep = this.u8.slice(this.sp, this.sp + at);
+      this.growScratch(at + a.length);
+      this.sv.set(keep, 0);
+    }
+    this.sv.set(a, at);
+    return this.sp + at;
+  }
+
+  /** The output buffer of the last call as [u32 len][bytes] items (copies). */
+  private outItems(): Uint8Array[] {
+    const u8 = this.u8, dv = this.dv, r = this.r32;
+    let p = this.u32[r + R_OUT_PTR];
+    const n = this.u32[r + R_COUNT];
+    const items: Uint8Array[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const len = dv.getUint32(p, true);
+      items[i] = u8.slice(p + 4, p + 4 + len);
+      p += 4 + len;
+    }
+    return items;
+  }
+
+  /** The output buffer as items each followed by an f64 score. */
+  private outScored(): ScoredMembers {
+    const u8 = this.u8, dv = this.dv, r = this.r32;
+    let p = this.u32[r + R_OUT_PTR];
+    const n = this.u32[r + R_COUNT];
+    const members: Uint8Array[] = new Array(n);
+    const scores: number[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const len = dv.getUint32(p, true);
+      members[i] = u8.slice(p + 4, p + 4 + len);
+      scores[i] = dv.getFloat64(p + 4 + len, true);
+      p += 12 + len;
+    }
+    return { members, scores };
+  }
+
+  /** Structure pointer of the last find() (collections), valid until the next write. */
+  private get foundPtr(): number {
+    return this.u32[this.r32 + R_VAL_PTR];
   }
 
   /** Writes a key into scratch at offset 0; returns its byte length. */
@@ -225,14 +339,20 @@ export class Store {
     }
   }
 
-  /** Turns a negative status into the matching error. */
-  private fail(status: number, db: number, kl: number): never {
+  /** Turns a negative status into the matching error (the key is at scratch offset 0). */
+  private fail(status: number, db: number, kl: number, expected = "string"): never {
     switch (status) {
       case ST_WRONGTYPE: {
         const t = this.ex.find(db, this.sp, kl);
         this.foundType = t;
-        throw new WrongTypeError("string", this.foundTypeName());
+        throw new WrongTypeError(expected, this.foundTypeName());
       }
+      case ST_INDEX_OUT_OF_RANGE:
+        throw argError("ERR index out of range");
+      case ST_NAN:
+        throw argError("ERR resulting score is not a number (NaN)");
+      case ST_HASH_NOT_INTEGER:
+        throw argError("ERR hash value is not an integer");
       case ST_NOT_INTEGER:
         throw argError("ERR value is not an integer or out of range");
       case ST_OVERFLOW:
@@ -253,9 +373,9 @@ export class Store {
   }
 
   /** Checks a write's return value (memory may have grown: views re-derived). */
-  private done(r: number, db: number, kl: number): number {
+  private done(r: number, db: number, kl: number, expected = "string"): number {
     this.sync();
-    if (r < 0) this.fail(r, db, kl);
+    if (r < 0) this.fail(r, db, kl, expected);
     return r;
   }
 
@@ -464,16 +584,198 @@ export class Store {
     const r = this.ex.scan(db, cursor >>> 0, Math.max(1, Math.min(count, 0x7fffffff)) >>> 0);
     this.sync();
     if (r < 0) this.fail(r, db, 0);
-    const u8 = this.u8, u32 = this.u32;
-    let p = u32[this.r32 + R_OUT_PTR];
-    const n = u32[this.r32 + R_COUNT];
-    const keys: Uint8Array[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const kl = u8[p] | (u8[p + 1] << 8) | (u8[p + 2] << 16) | (u8[p + 3] << 24);
-      keys[i] = u8.slice(p + 4, p + 4 + (kl >>> 0));
-      p += 4 + (kl >>> 0);
-    }
-    return { cursor: this.f64[this.r64 + R_NUMBER], keys };
+    return { cursor: this.f64[this.r64 + R_NUMBER], keys: this.outItems() };
+  }
+
+  // ------------------------------------------------------------ lists (owner: assembly/list.ts)
+
+  /** LPUSH/RPUSH (tail) one value; onlyIfExists for LPUSHX/RPUSHX. The new length (0: absent, not created). */
+  listPush(db: number, key: Uint8Array, value: Uint8Array, tail: boolean, onlyIfExists: boolean): number {
+    return notYet("listPush", db, key, value, tail, onlyIfExists);
+  }
+
+  /** LPOP/RPOP (tail) one value; the key is deleted when the list empties. Null when absent. */
+  listPop(db: number, key: Uint8Array, tail: boolean): Uint8Array | null {
+    return notYet("listPop", db, key, tail);
+  }
+
+  /** LSET: throws "ERR no such key" / "ERR index out of range" as Redis. */
+  listSet(db: number, key: Uint8Array, index: number, value: Uint8Array): void {
+    notYet("listSet", db, key, index, value);
+  }
+
+  /** LINSERT BEFORE/AFTER: the new length, -1 when the pivot is missing, 0 when the key is absent. */
+  listInsert(db: number, key: Uint8Array, before: boolean, pivot: Uint8Array, value: Uint8Array): number {
+    return notYet("listInsert", db, key, before, pivot, value);
+  }
+
+  /** LREM with Redis's count rules (0 all, > 0 from head, < 0 from tail): removed count. */
+  listRemove(db: number, key: Uint8Array, count: number, value: Uint8Array): number {
+    return notYet("listRemove", db, key, count, value);
+  }
+
+  /** LTRIM with Redis index rules (an empty result deletes the key). */
+  listTrim(db: number, key: Uint8Array, start: number, stop: number): void {
+    notYet("listTrim", db, key, start, stop);
+  }
+
+  /** LLEN of the list found by the last find(). */
+  foundListLength(): number {
+    return notYet("foundListLength");
+  }
+
+  /** LINDEX (negative from the tail) of the found list; null out of range. */
+  foundListIndex(index: number): Uint8Array | null {
+    return notYet("foundListIndex", index);
+  }
+
+  /** LRANGE (Redis index rules) of the found list. */
+  foundListRange(start: number, stop: number): Uint8Array[] {
+    return notYet("foundListRange", start, stop);
+  }
+
+  // ------------------------------------------------------------ sets (owner: assembly/set.ts)
+
+  /** SADD one member: true when added. */
+  setAdd(db: number, key: Uint8Array, member: Uint8Array): boolean {
+    return notYet("setAdd", db, key, member);
+  }
+
+  /** SREM one member: true when removed; the key is deleted when the set empties. */
+  setRemove(db: number, key: Uint8Array, member: Uint8Array): boolean {
+    return notYet("setRemove", db, key, member);
+  }
+
+  /** SCARD of the found set. */
+  foundSetCard(): number {
+    return notYet("foundSetCard");
+  }
+
+  /** SISMEMBER on the found set. */
+  foundSetHas(member: KeyInput): boolean {
+    return notYet("foundSetHas", member);
+  }
+
+  /** Members of the found set in byte order. */
+  foundSetMembers(): Uint8Array[] {
+    return notYet("foundSetMembers");
+  }
+
+  // ------------------------------------------------------------ sorted sets (owner: assembly/zset.ts)
+
+  /**
+   * ZADD of one member with ZADD_* flags (NX/XX/GT/LT/INCR; CH only changes
+   * the reply). Returns ZADD_ADDED / ZADD_UPDATED / ZADD_NOOP; the member's
+   * resulting score is then in `zsetLastScore`. Throws on NaN (INCR).
+   */
+  zsetAdd(db: number, key: Uint8Array, member: Uint8Array, score: number, flags: number): number {
+    return notYet("zsetAdd", db, key, member, score, flags);
+  }
+
+  /** Score after the last zsetAdd (NaN when it did nothing). */
+  get zsetLastScore(): number {
+    return notYet("zsetLastScore");
+  }
+
+  /** ZREM one member: true when removed; the key is deleted when the zset empties. */
+  zsetRemove(db: number, key: Uint8Array, member: Uint8Array): boolean {
+    return notYet("zsetRemove", db, key, member);
+  }
+
+  /** ZREMRANGEBYRANK/SCORE/LEX: removed count (empty zset deleted). */
+  zsetRemoveRange(db: number, key: Uint8Array, range: ZsetRange): number {
+    return notYet("zsetRemoveRange", db, key, range);
+  }
+
+  /** ZPOPMIN/ZPOPMAX (max) of up to count members: removed count. */
+  zsetPop(db: number, key: Uint8Array, max: boolean, count: number): number {
+    return notYet("zsetPop", db, key, max, count);
+  }
+
+  /** ZCARD of the found zset. */
+  foundZsetCard(): number {
+    return notYet("foundZsetCard");
+  }
+
+  /** ZSCORE on the found zset; null when not a member. */
+  foundZsetScore(member: KeyInput): number | null {
+    return notYet("foundZsetScore", member);
+  }
+
+  /** ZRANK / ZREVRANK (reverse) on the found zset; null when not a member. */
+  foundZsetRank(member: KeyInput, reverse: boolean): number | null {
+    return notYet("foundZsetRank", member, reverse);
+  }
+
+  /**
+   * Members of the found zset in `range`, ascending (score, member) order or
+   * descending with `reverse`, skipping `offset` and returning at most
+   * `count` (-1: all) — ZRANGE's BYSCORE/BYLEX/REV/LIMIT semantics. Rank
+   * ranges use Redis index rules, counted from the end when reversed.
+   */
+  foundZsetRange(range: ZsetRange, reverse = false, offset = 0, count = -1): ScoredMembers {
+    return notYet("foundZsetRange", range, reverse, offset, count);
+  }
+
+  /** ZCOUNT / ZLEXCOUNT of a score or lex range on the found zset. */
+  foundZsetCount(range: ZsetRange): number {
+    return notYet("foundZsetCount", range);
+  }
+
+  // ------------------------------------------------------------ hashes (owner: assembly/hash.ts)
+
+  /** HSET one field: true when the field is new. Clears the field's TTL unless keepTtl (HSETEX KEEPTTL). */
+  hashSet(db: number, key: Uint8Array, field: Uint8Array, value: Uint8Array, keepTtl = false): boolean {
+    return notYet("hashSet", db, key, field, value, keepTtl);
+  }
+
+  /** HSETNX: true when set. */
+  hashSetIfAbsent(db: number, key: Uint8Array, field: Uint8Array, value: Uint8Array): boolean {
+    return notYet("hashSetIfAbsent", db, key, field, value);
+  }
+
+  /** HDEL one field: true when removed; the key is deleted when the hash empties. */
+  hashDelete(db: number, key: Uint8Array, field: Uint8Array): boolean {
+    return notYet("hashDelete", db, key, field);
+  }
+
+  /** HINCRBY (delta as decimal text, strict): the stored decimal text. */
+  hashIncrBy(db: number, key: Uint8Array, field: Uint8Array, delta: Uint8Array): string {
+    return notYet("hashIncrBy", db, key, field, delta);
+  }
+
+  /**
+   * HPEXPIREAT for one field with condition HFE_* (0 none, NX, XX, GT, LT):
+   * Redis's per-field codes: -2 no such field (or key), 0 condition not met,
+   * 1 set, 2 deleted (time already past).
+   */
+  hashSetFieldExpire(db: number, key: Uint8Array, field: Uint8Array, expireAtMs: number, condition: number): number {
+    return notYet("hashSetFieldExpire", db, key, field, expireAtMs, condition);
+  }
+
+  /** HPERSIST of one field: -2 no such field, -1 no TTL, 1 removed. */
+  hashPersistField(db: number, key: Uint8Array, field: Uint8Array): number {
+    return notYet("hashPersistField", db, key, field);
+  }
+
+  /** HLEN of the found hash (fields with passed TTLs included: the primary deletes them). */
+  foundHashLength(): number {
+    return notYet("foundHashLength");
+  }
+
+  /** HGET on the found hash; null when absent. */
+  foundHashGet(field: KeyInput): Uint8Array | null {
+    return notYet("foundHashGet", field);
+  }
+
+  /** Every field of the found hash in byte order, with values and field TTLs (-1 none). */
+  foundHashEntries(): HashEntries {
+    return notYet("foundHashEntries");
+  }
+
+  /** A field's absolute TTL in unix ms on the found hash: -2 no field, -1 none. */
+  foundHashFieldExpireAt(field: KeyInput): number {
+    return notYet("foundHashFieldExpireAt", field);
   }
 
   // ------------------------------------------------------------ memory
@@ -501,10 +803,16 @@ export class Store {
     this.u8 = new Uint8Array(empty);
     this.u32 = new Uint32Array(empty);
     this.f64 = new Float64Array(empty);
+    this.dv = new DataView(empty);
     this.buf = Buffer.from(empty);
     this.sv = this.u8;
     this.scap = 0;
   }
+}
+
+/** Placeholder for an API being written (removed once every type is in). */
+function notYet(name: string, ..._args: unknown[]): never {
+  throw new VeidrodelisError("ARGUMENT", `store.${name} is not implemented yet`);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

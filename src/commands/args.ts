@@ -68,3 +68,33 @@ export function printable(arg: Uint8Array): string {
 export function printableCommand(args: readonly Uint8Array[]): string[] {
   return args.map(printable);
 }
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const INFINITY = /^([+-]?)inf(?:inity)?$/i;
+
+/**
+ * Parses a double as Redis's `getDoubleFromObject` does (C `strtod` over the
+ * whole argument, no leading space, NaN refused): decimal and exponent forms
+ * and `inf`/`infinity` with an optional sign. JavaScript's decimal
+ * conversion is correctly rounded, as glibc's strtod is; overflow and
+ * underflow to zero are refused as Redis refuses strtod's ERANGE. Hexadecimal floats
+ * are not accepted (no primary propagates them: Redis re-formats scores).
+ */
+export function double(arg: Uint8Array, what = "value"): number {
+  const text = arg.length > 400 ? "" : latin1(arg);
+  if (DECIMAL.test(text)) {
+    const value = Number(text);
+    // strtod's ERANGE: Redis refuses overflow and underflow to zero
+    const outOfRange = !Number.isFinite(value) || (value === 0 && /[1-9]/.test(text.split(/[eE]/)[0]));
+    if (!outOfRange) return value;
+  }
+  const inf = INFINITY.exec(text);
+  if (inf) return inf[1] === "-" ? -Infinity : Infinity;
+  throw new CommandError(`${what} is not a valid float: ${printable(arg)}`);
+}
+
+function latin1(arg: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < arg.length; i++) s += String.fromCharCode(arg[i]);
+  return s;
+}

@@ -28,6 +28,20 @@ export interface KeyPositions {
   step: number;
 }
 
+/** The data type or area a command belongs to (the docs table groups by it). */
+export type CommandGroup =
+  | "string"
+  | "bitmap"
+  | "hyperloglog"
+  | "list"
+  | "set"
+  | "sorted-set"
+  | "geo"
+  | "hash"
+  | "keyspace"
+  | "server"
+  | "stream";
+
 /** How a command relates to the projection. */
 export type CommandKind =
   /** Changes data in the store. */
@@ -44,7 +58,7 @@ export interface CommandSpec {
   /** Redis-style arity: n exact argument count (name included), -n at least n. */
   arity: number;
   /** The command's group, used in the docs table. */
-  group: "string" | "keyspace" | "server" | "stream";
+  group: CommandGroup;
   /** What the command does to the projection. */
   kind: CommandKind;
   /** Key arguments, when the command has any. */

@@ -6,16 +6,34 @@
  */
 
 import { word } from "./args.ts";
+import { bitmapCommands } from "./bitmaps.ts";
+import { geoCommands } from "./geo.ts";
+import { hashCommands } from "./hashes.ts";
+import { hyperloglogCommands } from "./hyperloglog.ts";
 import { keyspaceCommands } from "./keyspace.ts";
+import { listCommands } from "./lists.ts";
 import { placeholderCommands } from "./placeholders.ts";
+import { restoreCommands } from "./restore.ts";
+import { setCommands } from "./sets.ts";
 import type { CommandSpec } from "./spec.ts";
+import { storeCommands } from "./stores.ts";
 import { streamControlCommands } from "./stream_control.ts";
 import { stringCommands } from "./strings.ts";
+import { zsetCommands } from "./zsets.ts";
 
 /** Every declared command, in declaration order. */
 export const commandList: readonly CommandSpec[] = [
   ...stringCommands,
+  ...bitmapCommands,
+  ...hyperloglogCommands,
+  ...listCommands,
+  ...setCommands,
+  ...zsetCommands,
+  ...geoCommands,
+  ...hashCommands,
+  ...storeCommands,
   ...keyspaceCommands,
+  ...restoreCommands,
   ...placeholderCommands,
   ...streamControlCommands,
 ];

@@ -1,0 +1,11 @@
+/**
+ * zset: data structure, type API and commands (to be written).
+ */
+
+/** Frees structure p and everything it owns. */
+export function zsetFree(p: usize): void {}
+
+/** Deep copy of structure p; 0 when memory is full (nothing leaked). */
+export function zsetClone(p: usize): usize {
+  return 0;
+}
