@@ -5,10 +5,12 @@
  * files at run time.
  *
  *   npx tsx build.ts | deno run -A build.ts | bun build.ts
- *   ... build.ts --check   exits 1 when store_wasm.ts is stale
+ *   ... build.ts --docs    regenerates the README's command table from src/commands/table.ts
+ *   ... build.ts --check   exits 1 when store_wasm.ts or that table is stale
  *
  * @module
  */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -100,8 +102,36 @@ export function storeWasmBytes(): Uint8Array {
 `;
 }
 
+const README = join(ROOT, "README.md");
+
+/** Regenerates (or, with check, verifies) the README's command table. True when it was current. */
+async function commandDocs(check: boolean): Promise<boolean> {
+  const { withCommandDocs } = await import("./src/commands/docs.ts");
+  const readme = readFileSync(README, "utf8");
+  const generated = withCommandDocs(readme);
+  if (generated === null) throw new Error("README.md lacks the commands:begin/commands:end marks");
+  const next = formatMarkdown(generated);
+  if (next === readme) return true;
+  if (check) return false;
+  writeFileSync(README, next);
+  console.log("wrote the command table in README.md");
+  return true;
+}
+
+/** Formats Markdown as `deno fmt` does (the repo's settings), so the generated table passes `deno fmt --check`. */
+function formatMarkdown(text: string): string {
+  const deno = join(ROOT, "node_modules", ".bin", "deno");
+  const r = spawnSync(deno, ["fmt", "--ext", "md", "-"], { cwd: ROOT, input: text, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`deno fmt failed: ${r.stderr}`);
+  return r.stdout;
+}
+
 async function main(): Promise<void> {
   const check = process.argv.includes("--check");
+  if (process.argv.includes("--docs")) {
+    await commandDocs(false);
+    return;
+  }
   const version = compilerVersion();
   const hash = inputHash(sources(), version);
   if (check) {
@@ -113,6 +143,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     console.log(`src/_wasm/store_wasm.ts is up to date (${hash})`);
+    if (!(await commandDocs(true))) {
+      console.error("README.md's command table is stale: run `npx tsx build.ts --docs`");
+      process.exit(1);
+    }
+    console.log("README.md's command table is up to date");
     return;
   }
   const t0 = performance.now();

@@ -5,7 +5,9 @@
  * @module
  */
 
+import { ValueType } from "../_wasm/store.ts";
 import { CommandError, databaseIndex, integer, word } from "./args.ts";
+import { sameBytes } from "./strings.ts";
 import { ALL_KEYS, type ApplyContext, command, type CommandSpec, FIRST_KEY, TWO_KEYS } from "./spec.ts";
 
 /** The conditions of `PEXPIREAT` and friends (Redis 7.0+); XX may combine with GT or LT. */
@@ -46,6 +48,16 @@ function expireAt(ctx: ApplyContext, key: Uint8Array, at: number, c: ExpireCondi
   if (c.gt && (!hasTtl || at <= current)) return;
   if (c.lt && hasTtl && at >= current) return;
   store.setExpire(ctx.db, key, at);
+}
+
+/** Whether the key holds a string equal to `value` (absent: false; another type: the primary refused). */
+function stringEquals(ctx: ApplyContext, key: Uint8Array, value: Uint8Array): boolean {
+  const type = ctx.store.find(ctx.db, key);
+  if (type === 0) return false;
+  if (type !== ValueType.string) {
+    throw new CommandError("WRONGTYPE Operation against a key holding the wrong kind of value");
+  }
+  return sameBytes(ctx.store.foundBytes(), value);
 }
 
 function expireCommand(name: string, toAbsoluteMs: (ctx: ApplyContext, n: number) => number, summary: string) {
@@ -105,6 +117,38 @@ export const keyspaceCommands: readonly CommandSpec[] = [
     summary: "as DEL",
     apply(ctx, args) {
       ctx.store.del(ctx.db, args[1]);
+    },
+  }),
+  command({
+    name: "delifeq",
+    arity: 3,
+    group: "string",
+    kind: "write",
+    keys: FIRST_KEY,
+    summary: "delete when the string equals a value (Valkey 9; primaries send DEL)",
+    apply(ctx, args) {
+      if (stringEquals(ctx, args[1], args[2])) ctx.store.del(ctx.db, args[1]);
+    },
+  }),
+  command({
+    name: "delex",
+    arity: -2,
+    group: "string",
+    kind: "write",
+    keys: FIRST_KEY,
+    summary: "conditional delete, IFEQ/IFNE (Redis 8.4; primaries send DEL)",
+    apply(ctx, args) {
+      if (args.length === 2) return void ctx.store.del(ctx.db, args[1]);
+      const option = word(args[2]);
+      if (args.length !== 4) throw new CommandError("syntax error");
+      if (option === "ifdeq" || option === "ifdne") {
+        throw new CommandError(
+          `DELEX ${option.toUpperCase()} compares an XXH3 digest, which the mirror does not compute`,
+        );
+      }
+      if (option !== "ifeq" && option !== "ifne") throw new CommandError("syntax error");
+      if (ctx.store.find(ctx.db, args[1]) === 0) return;
+      if (stringEquals(ctx, args[1], args[3]) === (option === "ifeq")) ctx.store.del(ctx.db, args[1]);
     },
   }),
   expireCommand("pexpireat", (_ctx, ms) => ms, "absolute ms TTL, NX/XX/GT/LT (what 7.0+ primaries send)"),

@@ -7,6 +7,7 @@
  */
 
 import type { Store } from "../_wasm/store.ts";
+import { CommandError } from "./args.ts";
 
 /** What a command's `apply` may use and change. */
 export interface ApplyContext {
@@ -27,6 +28,12 @@ export interface KeyPositions {
   last: number;
   step: number;
 }
+
+/**
+ * Finds the key arguments of commands whose keys are not one simple range
+ * (`numkeys` forms, `STORE dst` options): returns their indexes in `args`.
+ */
+export type KeyFinder = (args: readonly Uint8Array[]) => number[];
 
 /** The data type or area a command belongs to (the docs table groups by it). */
 export type CommandGroup =
@@ -62,9 +69,14 @@ export interface CommandSpec {
   /** What the command does to the projection. */
   kind: CommandKind;
   /** Key arguments, when the command has any. */
-  keys?: KeyPositions;
+  keys?: KeyPositions | KeyFinder;
   /** A one-line summary for the supported-commands table. */
   summary: string;
+  /**
+   * Set when the mirror deliberately does not apply this command: why. Its
+   * `apply` reports divergence with that reason (and the docs list it).
+   */
+  unsupported?: string;
   /** Applies the command; throws `CommandError` when it cannot apply as the primary did. */
   apply(ctx: ApplyContext, args: readonly Uint8Array[]): void;
 }
@@ -82,3 +94,36 @@ export const ALL_KEYS: KeyPositions = { first: 1, last: -1, step: 1 };
 export const KEY_VALUE_PAIRS: KeyPositions = { first: 1, last: -1, step: 2 };
 /** Key positions of `src dst …` commands. */
 export const TWO_KEYS: KeyPositions = { first: 1, last: 2, step: 1 };
+
+/**
+ * Declares a command the mirror recognises but does not apply, with the
+ * reason; receiving it is reported as divergence (and triggers a resync).
+ */
+export function unsupported(name: string, arity: number, group: CommandGroup, reason: string): CommandSpec {
+  return {
+    name,
+    arity,
+    group,
+    kind: "write",
+    keys: FIRST_KEY,
+    summary: "not applied",
+    unsupported: reason,
+    apply() {
+      throw new CommandError(`${name.toUpperCase()} is not applied by the mirror: ${reason}`);
+    },
+  };
+}
+
+/**
+ * Keys of `[fixed keys…] numkeys key… [options]` commands: the argument at
+ * `numkeysAt` counts the keys that follow it; `fixed` are other key indexes
+ * (a destination).
+ */
+export function numkeysKeys(numkeysAt: number, fixed: readonly number[] = []): KeyFinder {
+  return (args) => {
+    const keys = [...fixed];
+    const n = Number.parseInt(new TextDecoder().decode(args[numkeysAt] ?? new Uint8Array()), 10);
+    for (let i = 1; i <= n && numkeysAt + i < args.length; i++) keys.push(numkeysAt + i);
+    return keys;
+  };
+}

@@ -6,7 +6,7 @@
  */
 
 import { databaseIndex } from "./args.ts";
-import { command, type CommandSpec } from "./spec.ts";
+import { command, type CommandSpec, numkeysKeys, unsupported } from "./spec.ts";
 
 function noop(name: string, arity: number, summary: string): CommandSpec {
   return command({ name, arity, group: "server", kind: "noop", summary, apply() {} });
@@ -55,4 +55,13 @@ export const streamControlCommands: readonly CommandSpec[] = [
   noop("spublish", 3, "Pub/Sub, not data"),
   noop("function", -2, "function libraries are not projected"),
   noop("script", -2, "scripts are not projected"),
+  verbatimScript("eval"),
+  verbatimScript("evalsha"),
+  verbatimScript("fcall"),
 ];
+
+/** Scripts arrive verbatim only from primaries older than 5.0 (script replication); 7.0+ send their effects. */
+function verbatimScript(name: string): CommandSpec {
+  const reason = "only pre-5.0 primaries replicate scripts verbatim; running their writes is not supported";
+  return { ...unsupported(name, -3, "server", reason), keys: numkeysKeys(2) };
+}

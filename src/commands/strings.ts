@@ -6,9 +6,9 @@
  * @module
  */
 
-import { SET_KEEPTTL, SET_NX, SET_XX } from "../_wasm/store.ts";
+import { SET_KEEPTTL, SET_NX, SET_XX, ValueType } from "../_wasm/store.ts";
 import { CommandError, integer, word } from "./args.ts";
-import { type ApplyContext, command, type CommandSpec, FIRST_KEY, KEY_VALUE_PAIRS } from "./spec.ts";
+import { type ApplyContext, command, type CommandSpec, FIRST_KEY, KEY_VALUE_PAIRS, unsupported } from "./spec.ts";
 
 const NO_TTL = -1;
 const ONE = new Uint8Array([49]);
@@ -17,13 +17,16 @@ const ONE = new Uint8Array([49]);
 interface SetOptions {
   flags: number;
   expireAt: number;
+  /** Redis 8.4 `IFEQ`/`IFNE value`: the write happens only when the current value compares so. */
+  compare: { equal: boolean; value: Uint8Array } | null;
 }
 
-function parseSetOptions(ctx: ApplyContext, args: readonly Uint8Array[]): SetOptions {
+function parseSetOptions(ctx: ApplyContext, args: readonly Uint8Array[], from = 3): SetOptions {
   let flags = 0;
   let expireAt = NO_TTL;
   let expiry = "";
-  for (let i = 3; i < args.length; i++) {
+  let compare: SetOptions["compare"] = null;
+  for (let i = from; i < args.length; i++) {
     const option = word(args[i]);
     switch (option) {
       case "nx":
@@ -46,12 +49,23 @@ function parseSetOptions(ctx: ApplyContext, args: readonly Uint8Array[]): SetOpt
         if (++i >= args.length) throw new CommandError("syntax error");
         expireAt = absoluteExpiry(ctx, option, integer(args[i], "expire time"));
         break;
+      case "ifeq":
+      case "ifne":
+        if (compare !== null || ++i >= args.length) throw new CommandError("syntax error");
+        compare = { equal: option === "ifeq", value: args[i] };
+        break;
+      case "ifdeq":
+      case "ifdne":
+        throw new CommandError(
+          `SET ${option.toUpperCase()} compares an XXH3 digest, which the mirror does not compute`,
+        );
       default:
         throw new CommandError(`unknown SET option ${option}`);
     }
   }
   if ((flags & SET_NX) && (flags & SET_XX)) throw new CommandError("syntax error");
-  return { flags, expireAt };
+  if (compare !== null && (flags & (SET_NX | SET_XX))) throw new CommandError("syntax error");
+  return { flags, expireAt, compare };
 }
 
 function setOnce(previous: string, option: string): string {
@@ -82,12 +96,59 @@ export const stringCommands: readonly CommandSpec[] = [
     group: "string",
     kind: "write",
     keys: FIRST_KEY,
-    summary: "all options (NX, XX, GET, KEEPTTL, EX, PX, EXAT, PXAT)",
+    summary: "all options (NX, XX, GET, KEEPTTL, EX, PX, EXAT, PXAT, IFEQ, IFNE)",
     apply(ctx, args) {
-      const { flags, expireAt } = parseSetOptions(ctx, args);
+      const { flags, expireAt, compare } = parseSetOptions(ctx, args);
+      if (compare !== null && !valueCompares(ctx, args[1], compare.value, compare.equal)) return;
       ctx.store.set(ctx.db, args[1], args[2], flags, expireAt);
     },
   }),
+  command({
+    name: "msetex",
+    arity: -4,
+    group: "string",
+    kind: "write",
+    keys: msetexKeys,
+    summary: "several keys with one TTL, NX/XX over all (Redis 8.4, Valkey 9.1)",
+    apply(ctx, args) {
+      const n = integer(args[1], "numkeys");
+      if (n < 1 || 2 + 2 * n > args.length) throw new CommandError("invalid numkeys value");
+      const { flags, expireAt } = parseSetOptions(ctx, args, 2 + 2 * n);
+      if (flags & SET_NX) {
+        for (let i = 2; i < 2 + 2 * n; i += 2) if (ctx.store.find(ctx.db, args[i]) !== 0) return;
+      }
+      if (flags & SET_XX) {
+        for (let i = 2; i < 2 + 2 * n; i += 2) if (ctx.store.find(ctx.db, args[i]) === 0) return;
+      }
+      const keepTtl = flags & SET_KEEPTTL;
+      for (let i = 2; i < 2 + 2 * n; i += 2) ctx.store.set(ctx.db, args[i], args[i + 1], keepTtl, expireAt);
+    },
+  }),
+  command({
+    name: "getex",
+    arity: -2,
+    group: "string",
+    kind: "write",
+    keys: FIRST_KEY,
+    summary: "the TTL part (primaries send PEXPIREAT/PERSIST instead)",
+    apply(ctx, args) {
+      if (args.length === 2) return;
+      const option = word(args[2]);
+      if (ctx.store.find(ctx.db, args[1]) === 0) return;
+      if (option === "persist" && args.length === 3) {
+        ctx.store.persist(ctx.db, args[1]);
+        return;
+      }
+      if (args.length !== 4 || !["ex", "px", "exat", "pxat"].includes(option)) throw new CommandError("syntax error");
+      ctx.store.setExpire(ctx.db, args[1], absoluteExpiry(ctx, option, integer(args[3], "expire time")));
+    },
+  }),
+  unsupported(
+    "incrbyfloat",
+    3,
+    "string",
+    "primaries propagate it as SET … KEEPTTL; re-executing needs C long double arithmetic",
+  ),
   command({
     name: "setnx",
     arity: 3,
@@ -166,6 +227,31 @@ export const stringCommands: readonly CommandSpec[] = [
   incrementCommand("incrby", 3, false, "add an integer"),
   incrementCommand("decrby", 3, true, "subtract an integer"),
 ];
+
+/** Whether the key holds a string equal (or not, `equal` false) to `value`; an absent key is "not equal". */
+function valueCompares(ctx: ApplyContext, key: Uint8Array, value: Uint8Array, equal: boolean): boolean {
+  const type = ctx.store.find(ctx.db, key);
+  if (type === 0) return !equal;
+  if (type !== ValueType.string) {
+    throw new CommandError("WRONGTYPE Operation against a key holding the wrong kind of value");
+  }
+  return sameBytes(ctx.store.foundBytes(), value) === equal;
+}
+
+/** Keys of `MSETEX numkeys key value …`. */
+function msetexKeys(args: readonly Uint8Array[]): number[] {
+  const keys: number[] = [];
+  const n = Number.parseInt(new TextDecoder().decode(args[1]), 10);
+  for (let i = 0; i < n && 2 + 2 * i < args.length; i++) keys.push(2 + 2 * i);
+  return keys;
+}
+
+/** Byte equality. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** `SETEX`/`PSETEX key amount value`: what older primaries send instead of `SET … PXAT`. */
 function relativeTtlSetCommand(name: string, unit: "ex" | "px"): CommandSpec {
