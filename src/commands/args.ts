@@ -71,6 +71,7 @@ export function printableCommand(args: readonly Uint8Array[]): string[] {
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INFINITY = /^([+-]?)inf(?:inity)?$/i;
+const HEX_FLOAT = /^([+-]?)0x([0-9a-f]*)(?:\.([0-9a-f]*))?(?:p([+-]?\d+))?$/i;
 
 /**
  * Parses a double as Redis's `getDoubleFromObject` does (C `strtod` over the
@@ -78,7 +79,7 @@ const INFINITY = /^([+-]?)inf(?:inity)?$/i;
  * and `inf`/`infinity` with an optional sign. JavaScript's decimal
  * conversion is correctly rounded, as glibc's strtod is; overflow and
  * underflow to zero are refused as Redis refuses strtod's ERANGE. Hexadecimal floats
- * are not accepted (no primary propagates them: Redis re-formats scores).
+ * (`0x1.8p3`) are accepted too, as strtod does.
  */
 export function double(arg: Uint8Array, what = "value"): number {
   const text = arg.length > 400 ? "" : latin1(arg);
@@ -90,7 +91,19 @@ export function double(arg: Uint8Array, what = "value"): number {
   }
   const inf = INFINITY.exec(text);
   if (inf) return inf[1] === "-" ? -Infinity : Infinity;
+  const hex = HEX_FLOAT.exec(text);
+  if (hex && (hex[2] || hex[3])) {
+    const value = hexFloat(hex[1] === "-", hex[2], hex[3] ?? "", Number(hex[4] ?? 0));
+    if (Number.isFinite(value) && (value !== 0 || !/[1-9a-f]/i.test(hex[2] + (hex[3] ?? "")))) return value;
+  }
   throw new CommandError(`${what} is not a valid float: ${printable(arg)}`);
+}
+
+/** strtod's hexadecimal form: mantissa digits scaled by a binary exponent (BigInt keeps every digit). */
+function hexFloat(negative: boolean, whole: string, fraction: string, exponent: number): number {
+  const mantissa = BigInt("0x" + (whole + fraction || "0"));
+  const value = Number(mantissa) * 2 ** (exponent - 4 * fraction.length);
+  return negative ? -value : value;
 }
 
 function latin1(arg: Uint8Array): string {
