@@ -57,6 +57,7 @@ const R_COUNT = 3;
 const R_EXPIRE = 2; // f64 slot (byte 16)
 const R_NUMBER = 3; // f64 slot (byte 24)
 const R_OUT_PTR = 8;
+const R_OUT_LEN = 9;
 
 const MAX_DATABASES = 1 << 20;
 const TYPE_NAMES = ["none", "string", "list", "set", "zset", "hash"];
@@ -94,24 +95,143 @@ interface CoreExports {
 type Exports = CoreExports & ListExports & SetExports & ZsetExports & HashExports;
 
 /** Exports of the list section (assembly/index.ts "lists"). */
-// deno-lint-ignore no-empty-interface
 interface ListExports {
+  listPush(db: number, kp: number, kl: number, vp: number, vl: number, tail: number, onlyIfExists: number): number;
+  listPop(db: number, kp: number, kl: number, tail: number): number;
+  listPopMany(db: number, kp: number, kl: number, tail: number, count: number): number;
+  listSet(db: number, kp: number, kl: number, index: number, vp: number, vl: number): number;
+  listInsert(
+    db: number,
+    kp: number,
+    kl: number,
+    before: number,
+    pp: number,
+    pl: number,
+    vp: number,
+    vl: number,
+  ): number;
+  listRemove(db: number, kp: number, kl: number, count: number, vp: number, vl: number): number;
+  listTrim(db: number, kp: number, kl: number, start: number, stop: number): number;
+  listMove(db: number, sp: number, sl: number, dp: number, dl: number, fromTail: number, toTail: number): number;
+  listIndex(p: number, index: number): number;
+  listRange(p: number, start: number, stop: number): number;
 }
 
-/** Exports of the set section. */
-// deno-lint-ignore no-empty-interface
+/** u32 slot of the element count in a list header (assembly/list.ts L_COUNT). */
+const LIST_COUNT_SLOT = 2;
+
+/**
+ * An index or count for the list exports (f64): an integer clamped to the
+ * safe range, which keeps Redis's results for every list a store can hold.
+ */
+function listArg(n: number): number {
+  if (Number.isNaN(n)) throw argError("ERR value is not an integer or out of range");
+  const max = Number.MAX_SAFE_INTEGER;
+  return n >= max ? max : n <= -max ? -max : Math.trunc(n);
+}
+
+/** Exports of the set section (assembly/index.ts "sets"). */
 interface SetExports {
+  setAdd(db: number, kp: number, kl: number, mp: number, ml: number): number;
+  setAddMany(db: number, kp: number, kl: number, ip: number, n: number): number;
+  setRemove(db: number, kp: number, kl: number, mp: number, ml: number): number;
+  setRemoveMany(db: number, kp: number, kl: number, ip: number, n: number): number;
+  setMove(db: number, sp: number, sl: number, dp: number, dl: number, mp: number, ml: number): number;
+  setCard(p: number): number;
+  setHas(p: number, mp: number, ml: number): number;
+  setMembers(p: number): number;
+  setEncoding(p: number): number;
 }
 
-/** Exports of the sorted-set section. */
-// deno-lint-ignore no-empty-interface
+/** Exports of the sorted-set section (assembly/index.ts "sorted sets"). */
 interface ZsetExports {
+  zsetAdd(
+    db: number,
+    kp: number,
+    kl: number,
+    mp: number,
+    ml: number,
+    score: number,
+    flags: number,
+    sizeHint: number,
+    lenHint: number,
+  ): number;
+  zsetRem(db: number, kp: number, kl: number, mp: number, ml: number): number;
+  zsetRemRank(db: number, kp: number, kl: number, start: number, stop: number): number;
+  zsetScoreRange(min: number, minEx: number, max: number, maxEx: number): void;
+  zsetLexRange(minP: number, minL: number, minKind: number, maxP: number, maxL: number, maxKind: number): void;
+  zsetRemInRange(db: number, kp: number, kl: number): number;
+  zsetPop(db: number, kp: number, kl: number, max: number, count: number): number;
+  zsetCard(p: number): number;
+  zsetScore(p: number, mp: number, ml: number): number;
+  zsetRank(p: number, mp: number, ml: number): number;
+  zsetRangeRank(p: number, start: number, stop: number, reverse: number): number;
+  zsetRangeIn(p: number, reverse: number, offset: number, count: number): number;
+  zsetCountIn(p: number): number;
+  zsetEncodingOf(p: number): number;
 }
 
-/** Exports of the hash section. */
-// deno-lint-ignore no-empty-interface
-interface HashExports {
+const NO_BYTES = new Uint8Array(0);
+
+/** The value bytes of a lex bound (none for `-` / `+`). */
+function lexValue(bound: LexBound): Uint8Array {
+  return typeof bound === "string" ? NO_BYTES : bound.value;
 }
+
+/** A lex bound's kind on the wasm side: 0 inclusive, 1 exclusive, 2 `-`, 3 `+`. */
+function lexKind(bound: LexBound): number {
+  if (bound === "-") return 2;
+  if (bound === "+") return 3;
+  return bound.exclusive ? 1 : 0;
+}
+
+/** A rank, offset or count crossing to wasm: an integer (clamped to the safe range there). */
+function rankIndex(n: number): number {
+  if (!Number.isInteger(n)) throw argError("ERR value is not an integer or out of range");
+  return n;
+}
+
+/** Members a rank range selects in a zset of `length` (Redis index rules). */
+function rankRangeSize(length: number, start: number, stop: number): number {
+  if (start < 0) start += length;
+  if (stop < 0) stop += length;
+  if (start < 0) start = 0;
+  if (start > stop || start >= length) return 0;
+  return Math.min(stop, length - 1) - start + 1;
+}
+
+/** An encoding hint: a non-negative u32. */
+function hint(n: number): number {
+  return n > 0 ? Math.min(n, 0xffffffff) >>> 0 : 0;
+}
+
+/** Exports of the hash section (assembly/index.ts "hashes"). */
+interface HashExports {
+  hashSet(db: number, kp: number, kl: number, fp: number, fl: number, vp: number, vl: number, flags: number): number;
+  hashDel(db: number, kp: number, kl: number, fp: number, fl: number): number;
+  hashIncrBy(db: number, kp: number, kl: number, fp: number, fl: number, dp: number, dl: number): number;
+  hashFieldExpire(
+    db: number,
+    kp: number,
+    kl: number,
+    fp: number,
+    fl: number,
+    expireMs: number,
+    cond: number,
+    nowMs: number,
+  ): number;
+  hashFieldPersist(db: number, kp: number, kl: number, fp: number, fl: number): number;
+  hashLen(p: number): number;
+  hashKind(p: number): number;
+  hashGet(p: number, fp: number, fl: number): number;
+  hashEntries(p: number): number;
+}
+
+// hashSet flags (assembly/hash.ts HSET_*)
+const HSET_KEEPTTL = 1, HSET_NX = 2;
+/** Redis's per-field replies, indexed by the wasm codes (assembly/hash.ts HEXP_* / HPERSIST_*). */
+const HEXP_REPLY = [-2, 0, 1, 2];
+const HPERSIST_REPLY = [-2, -1, 1];
 
 /** ZADD flags for {@linkcode Store.zsetAdd}. */
 export const ZADD_NX = 1, ZADD_XX = 2, ZADD_GT = 4, ZADD_LT = 8, ZADD_INCR = 16;
@@ -281,13 +401,16 @@ export class Store {
 
   /** The output buffer of the last call as [u32 len][bytes] items (copies). */
   private outItems(): Uint8Array[] {
-    const u8 = this.u8, dv = this.dv, r = this.r32;
-    let p = this.u32[r + R_OUT_PTR];
+    const r = this.r32;
     const n = this.u32[r + R_COUNT];
+    // one copy of the whole output, then views: per-item slices cost 1-2 µs each
+    const out = this.u8.slice(this.u32[r + R_OUT_PTR], this.u32[r + R_OUT_PTR] + this.u32[r + R_OUT_LEN]);
+    const dv = new DataView(out.buffer);
     const items: Uint8Array[] = new Array(n);
+    let p = 0;
     for (let i = 0; i < n; i++) {
       const len = dv.getUint32(p, true);
-      items[i] = u8.slice(p + 4, p + 4 + len);
+      items[i] = out.subarray(p + 4, p + 4 + len);
       p += 4 + len;
     }
     return items;
@@ -295,14 +418,16 @@ export class Store {
 
   /** The output buffer as items each followed by an f64 score. */
   private outScored(): ScoredMembers {
-    const u8 = this.u8, dv = this.dv, r = this.r32;
-    let p = this.u32[r + R_OUT_PTR];
+    const r = this.r32;
     const n = this.u32[r + R_COUNT];
+    const out = this.u8.slice(this.u32[r + R_OUT_PTR], this.u32[r + R_OUT_PTR] + this.u32[r + R_OUT_LEN]);
+    const dv = new DataView(out.buffer);
+    let p = 0;
     const members: Uint8Array[] = new Array(n);
     const scores: number[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const len = dv.getUint32(p, true);
-      members[i] = u8.slice(p + 4, p + 4 + len);
+      members[i] = out.subarray(p + 4, p + 4 + len);
       scores[i] = dv.getFloat64(p + 4 + len, true);
       p += 12 + len;
     }
@@ -591,74 +716,249 @@ export class Store {
 
   /** LPUSH/RPUSH (tail) one value; onlyIfExists for LPUSHX/RPUSHX. The new length (0: absent, not created). */
   listPush(db: number, key: Uint8Array, value: Uint8Array, tail: boolean, onlyIfExists: boolean): number {
-    return notYet("listPush", db, key, value, tail, onlyIfExists);
+    this.checkDb(db);
+    this.put2(key, value);
+    const kl = key.length, sp = this.sp;
+    const r = this.ex.listPush(db, sp, kl, sp + kl, value.length, tail ? 1 : 0, onlyIfExists ? 1 : 0);
+    return this.done(r, db, kl, "list");
   }
 
   /** LPOP/RPOP (tail) one value; the key is deleted when the list empties. Null when absent. */
   listPop(db: number, key: Uint8Array, tail: boolean): Uint8Array | null {
-    return notYet("listPop", db, key, tail);
+    if (!(db >= 0 && db < this.dbs)) return null;
+    this.put2(key, null);
+    const kl = key.length;
+    if (this.done(this.ex.listPop(db, this.sp, kl, tail ? 1 : 0), db, kl, "list") === 0) return null;
+    return this.outFirstItem();
+  }
+
+  /**
+   * LPOP/RPOP with a count (values discarded, one call): how many were
+   * removed, 0 when the key is absent. The key is deleted when the list empties.
+   */
+  listPopMany(db: number, key: Uint8Array, tail: boolean, count: number): number {
+    if (!(db >= 0 && db < this.dbs)) return 0;
+    this.put2(key, null);
+    const kl = key.length;
+    return this.done(this.ex.listPopMany(db, this.sp, kl, tail ? 1 : 0, listArg(count)), db, kl, "list");
   }
 
   /** LSET: throws "ERR no such key" / "ERR index out of range" as Redis. */
   listSet(db: number, key: Uint8Array, index: number, value: Uint8Array): void {
-    notYet("listSet", db, key, index, value);
+    if (!(db >= 0 && db < this.dbs)) throw argError("ERR no such key");
+    this.put2(key, value);
+    const kl = key.length, sp = this.sp;
+    const r = this.ex.listSet(db, sp, kl, listArg(index), sp + kl, value.length);
+    if (r === ST_NO_KEY) {
+      this.sync();
+      throw argError("ERR no such key");
+    }
+    this.done(r, db, kl, "list");
   }
 
   /** LINSERT BEFORE/AFTER: the new length, -1 when the pivot is missing, 0 when the key is absent. */
   listInsert(db: number, key: Uint8Array, before: boolean, pivot: Uint8Array, value: Uint8Array): number {
-    return notYet("listInsert", db, key, before, pivot, value);
+    if (!(db >= 0 && db < this.dbs)) return 0;
+    this.put3(key, pivot, value);
+    const kl = key.length, pl = pivot.length, sp = this.sp;
+    const r = this.ex.listInsert(db, sp, kl, before ? 1 : 0, sp + kl, pl, sp + kl + pl, value.length);
+    // the export answers 1 for a missing pivot (a list that got an insert has >= 2 elements)
+    return this.done(r, db, kl, "list") === 1 ? -1 : r;
   }
 
   /** LREM with Redis's count rules (0 all, > 0 from head, < 0 from tail): removed count. */
   listRemove(db: number, key: Uint8Array, count: number, value: Uint8Array): number {
-    return notYet("listRemove", db, key, count, value);
+    if (!(db >= 0 && db < this.dbs)) return 0;
+    this.put2(key, value);
+    const kl = key.length, sp = this.sp;
+    return this.done(this.ex.listRemove(db, sp, kl, listArg(count), sp + kl, value.length), db, kl, "list");
   }
 
   /** LTRIM with Redis index rules (an empty result deletes the key). */
   listTrim(db: number, key: Uint8Array, start: number, stop: number): void {
-    notYet("listTrim", db, key, start, stop);
+    if (!(db >= 0 && db < this.dbs)) return;
+    this.put2(key, null);
+    const kl = key.length;
+    this.done(this.ex.listTrim(db, this.sp, kl, listArg(start), listArg(stop)), db, kl, "list");
+  }
+
+  /**
+   * LMOVE / RPOPLPUSH: moves the element at one end of `src` to one end of
+   * `dst` (the same key rotates); false when `src` is absent. WRONGTYPE when
+   * either key holds another type (the destination is checked only when the
+   * source exists, as Redis does).
+   */
+  listMove(db: number, src: Uint8Array, dst: Uint8Array, fromTail: boolean, toTail: boolean): boolean {
+    if (!(db >= 0 && db < this.dbs)) return false;
+    this.put2(src, dst);
+    const sl = src.length, sp = this.sp;
+    const r = this.ex.listMove(db, sp, sl, sp + sl, dst.length, fromTail ? 1 : 0, toTail ? 1 : 0);
+    if (r === ST_WRONGTYPE) {
+      this.sync();
+      // which key: the source when it is not a list, else the destination
+      let t = this.ex.find(db, sp, sl);
+      if (t === ValueType.list) t = this.ex.find(db, sp + sl, dst.length);
+      this.foundType = t;
+      throw new WrongTypeError("list", this.foundTypeName());
+    }
+    return this.done(r, db, sl, "list") === 1;
   }
 
   /** LLEN of the list found by the last find(). */
   foundListLength(): number {
-    return notYet("foundListLength");
+    if (this.foundType !== ValueType.list) return 0;
+    return this.u32[(this.foundPtr >>> 2) + LIST_COUNT_SLOT];
   }
 
   /** LINDEX (negative from the tail) of the found list; null out of range. */
   foundListIndex(index: number): Uint8Array | null {
-    return notYet("foundListIndex", index);
+    if (this.foundType !== ValueType.list) return null;
+    // reported through the output slots so the found structure pointer stays readable
+    if (this.ex.listIndex(this.foundPtr, listArg(index)) === 0) return null;
+    const p = this.u32[this.r32 + R_OUT_PTR];
+    return this.u8.slice(p, p + this.u32[this.r32 + R_OUT_PTR + 1]);
   }
 
   /** LRANGE (Redis index rules) of the found list. */
   foundListRange(start: number, stop: number): Uint8Array[] {
-    return notYet("foundListRange", start, stop);
+    if (this.foundType !== ValueType.list) return [];
+    const r = this.ex.listRange(this.foundPtr, listArg(start), listArg(stop));
+    this.sync();
+    if (r < 0) throw new StoreFullError();
+    return this.outItems();
+  }
+
+  /** The first item of the output buffer (a popped or moved value), as a copy. */
+  private outFirstItem(): Uint8Array {
+    const p = this.u32[this.r32 + R_OUT_PTR];
+    const len = this.dv.getUint32(p, true);
+    return this.u8.slice(p + 4, p + 4 + len);
   }
 
   // ------------------------------------------------------------ sets (owner: assembly/set.ts)
 
   /** SADD one member: true when added. */
   setAdd(db: number, key: Uint8Array, member: Uint8Array): boolean {
-    return notYet("setAdd", db, key, member);
+    this.checkDb(db);
+    this.put2(key, member);
+    const kl = key.length;
+    return this.done(this.ex.setAdd(db, this.sp, kl, this.sp + kl, member.length), db, kl, "set") === 1;
+  }
+
+  /**
+   * SADD of `members[start..]` in one call (SADD's arguments as received,
+   * SINTERSTORE-style results): how many were added. Throws WRONGTYPE before
+   * adding anything; a StoreFullError keeps the members added before it.
+   */
+  setAddMany(db: number, key: Uint8Array, members: readonly Uint8Array[], start = 0): number {
+    this.checkDb(db);
+    const n = this.putItems(key, members, start);
+    const kl = key.length;
+    return this.done(this.ex.setAddMany(db, this.sp, kl, this.sp + kl, n), db, kl, "set");
   }
 
   /** SREM one member: true when removed; the key is deleted when the set empties. */
   setRemove(db: number, key: Uint8Array, member: Uint8Array): boolean {
-    return notYet("setRemove", db, key, member);
+    if (!(db >= 0 && db < this.dbs)) return false;
+    this.put2(key, member);
+    const kl = key.length;
+    return this.done(this.ex.setRemove(db, this.sp, kl, this.sp + kl, member.length), db, kl, "set") === 1;
+  }
+
+  /** SREM of `members[start..]` in one call: how many were removed (the key is deleted when the set empties). */
+  setRemoveMany(db: number, key: Uint8Array, members: readonly Uint8Array[], start = 0): number {
+    if (!(db >= 0 && db < this.dbs)) return 0;
+    const n = this.putItems(key, members, start);
+    const kl = key.length;
+    return this.done(this.ex.setRemoveMany(db, this.sp, kl, this.sp + kl, n), db, kl, "set");
+  }
+
+  /**
+   * SMOVE src dst member, as t_set.c: Redis's reply (1 moved, or src == dst
+   * and member present; 0 otherwise). An absent source is 0 whatever dst
+   * holds; a source or destination of another type throws WRONGTYPE.
+   */
+  setMove(db: number, src: Uint8Array, dst: Uint8Array, member: Uint8Array): number {
+    if (!(db >= 0 && db < this.dbs)) return 0;
+    this.put3(src, dst, member);
+    const sl = src.length, dl = dst.length;
+    const r = this.ex.setMove(db, this.sp, sl, this.sp + sl, dl, this.sp + sl + dl, member.length);
+    this.sync();
+    if (r === ST_WRONGTYPE && this.ex.find(db, this.sp, sl) === ValueType.set) {
+      // the source is a set: the destination is the key of the wrong type
+      this.put2(dst, null);
+      this.fail(r, db, dl, "set");
+    }
+    return this.done(r, db, sl, "set");
   }
 
   /** SCARD of the found set. */
   foundSetCard(): number {
-    return notYet("foundSetCard");
+    this.expectFoundSet();
+    return this.ex.setCard(this.foundPtr) >>> 0;
   }
 
   /** SISMEMBER on the found set. */
   foundSetHas(member: KeyInput): boolean {
-    return notYet("foundSetHas", member);
+    this.expectFoundSet();
+    const p = this.foundPtr;
+    const n = this.putKey(member);
+    return this.ex.setHas(p, this.sp, n) === 1;
   }
 
   /** Members of the found set in byte order. */
   foundSetMembers(): Uint8Array[] {
-    return notYet("foundSetMembers");
+    this.expectFoundSet();
+    const r = this.ex.setMembers(this.foundPtr);
+    this.sync();
+    if (r < 0) throw new StoreFullError();
+    return this.outItems();
+  }
+
+  /**
+   * The store's encoding of the found set, named as OBJECT ENCODING would
+   * (it does not copy Redis's rules: no intset, no size hints): "listpack"
+   * while small (<= 128 members of <= 64 bytes, Redis's defaults),
+   * "hashtable" once past either limit (never back).
+   */
+  foundSetEncoding(): "listpack" | "hashtable" {
+    this.expectFoundSet();
+    return this.ex.setEncoding(this.foundPtr) === 1 ? "listpack" : "hashtable";
+  }
+
+  /** The found* set accessors read a structure pointer: never let them read another type's. */
+  private expectFoundSet(): void {
+    if (this.foundType !== ValueType.set) throw new WrongTypeError("set", this.foundTypeName());
+  }
+
+  /**
+   * Writes a key at scratch offset 0, then `items[start..]` as [u32 len][bytes]
+   * records right after it; returns the record count.
+   */
+  private putItems(key: Uint8Array, items: readonly Uint8Array[], start: number): number {
+    let size = key.length;
+    for (let i = start; i < items.length; i++) size += 4 + items[i].length;
+    if (size > this.scap) this.growScratch(size);
+    const sv = this.sv;
+    sv.set(key, 0);
+    let at = key.length;
+    for (let i = start; i < items.length; i++) {
+      const item = items[i];
+      const len = item.length;
+      sv[at] = len & 0xff;
+      sv[at + 1] = (len >>> 8) & 0xff;
+      sv[at + 2] = (len >>> 16) & 0xff;
+      sv[at + 3] = len >>> 24;
+      at += 4;
+      // a typed-array set() costs more than a short loop for the usual short member
+      if (len <= 16) {
+        for (let j = 0; j < len; j++) sv[at + j] = item[j];
+      } else {
+        sv.set(item, at);
+      }
+      at += len;
+    }
+    return Math.max(0, items.length - start);
   }
 
   // ------------------------------------------------------------ sorted sets (owner: assembly/zset.ts)
@@ -667,44 +967,95 @@ export class Store {
    * ZADD of one member with ZADD_* flags (NX/XX/GT/LT/INCR; CH only changes
    * the reply). Returns ZADD_ADDED / ZADD_UPDATED / ZADD_NOOP; the member's
    * resulting score is then in `zsetLastScore`. Throws on NaN (INCR).
+   *
+   * `sizeHint` / `lengthHint` are Redis 7.2+'s encoding hints
+   * (`zsetTypeCreate`): ZADD passes its number of pairs and its first
+   * member's length; a store command building a new key passes the result's
+   * size and longest member. A key created with sizeHint > 128 or
+   * lengthHint > 64 starts as a skiplist, and a small existing zset converts
+   * when sizeHint > 128. The encoding only shows in one thing: a small
+   * (listpack) zset stores a score of -0 as 0, a skiplist keeps -0, as Redis.
    */
-  zsetAdd(db: number, key: Uint8Array, member: Uint8Array, score: number, flags: number): number {
-    return notYet("zsetAdd", db, key, member, score, flags);
+  zsetAdd(
+    db: number,
+    key: Uint8Array,
+    member: Uint8Array,
+    score: number,
+    flags: number,
+    sizeHint = 0,
+    lengthHint = 0,
+  ): number {
+    this.checkDb(db);
+    this.put2(key, member);
+    const kl = key.length, mp = this.sp + kl;
+    const r = this.ex.zsetAdd(db, this.sp, kl, mp, member.length, score, flags, hint(sizeHint), hint(lengthHint));
+    this.lastZsetScore = NaN;
+    this.done(r, db, kl, "zset");
+    this.lastZsetScore = this.f64[this.r64 + R_NUMBER];
+    return r;
   }
 
-  /** Score after the last zsetAdd (NaN when it did nothing). */
+  private lastZsetScore = NaN;
+
+  /** Score after the last zsetAdd (NaN when a flag stopped it). */
   get zsetLastScore(): number {
-    return notYet("zsetLastScore");
+    return this.lastZsetScore;
   }
 
   /** ZREM one member: true when removed; the key is deleted when the zset empties. */
   zsetRemove(db: number, key: Uint8Array, member: Uint8Array): boolean {
-    return notYet("zsetRemove", db, key, member);
+    if (!(db >= 0 && db < this.dbs)) return false;
+    this.put2(key, member);
+    const kl = key.length;
+    return this.done(this.ex.zsetRem(db, this.sp, kl, this.sp + kl, member.length), db, kl, "zset") === 1;
   }
 
   /** ZREMRANGEBYRANK/SCORE/LEX: removed count (empty zset deleted). */
   zsetRemoveRange(db: number, key: Uint8Array, range: ZsetRange): number {
-    return notYet("zsetRemoveRange", db, key, range);
+    if (!(db >= 0 && db < this.dbs)) return 0;
+    const kl = key.length;
+    let r: number;
+    if (range.by === "rank") {
+      this.put2(key, null);
+      r = this.ex.zsetRemRank(db, this.sp, kl, rankIndex(range.start), rankIndex(range.stop));
+    } else {
+      this.putZsetRange(key, range);
+      r = this.ex.zsetRemInRange(db, this.sp, kl);
+    }
+    return this.done(r, db, kl, "zset");
   }
 
-  /** ZPOPMIN/ZPOPMAX (max) of up to count members: removed count. */
+  /** ZPOPMIN/ZPOPMAX (max) of up to count members: removed count (0 for count <= 0). */
   zsetPop(db: number, key: Uint8Array, max: boolean, count: number): number {
-    return notYet("zsetPop", db, key, max, count);
+    if (!(db >= 0 && db < this.dbs)) return 0;
+    if (Number.isNaN(count)) throw argError("ERR value is out of range, must be positive");
+    this.put2(key, null);
+    const kl = key.length;
+    const r = this.ex.zsetPop(db, this.sp, kl, max ? 1 : 0, Math.max(-1, Math.min(count, 2 ** 53)));
+    return this.done(r, db, kl, "zset");
   }
 
-  /** ZCARD of the found zset. */
+  /** ZCARD of the found zset (0 when the key was absent). */
   foundZsetCard(): number {
-    return notYet("foundZsetCard");
+    return this.expectFoundZset() ? this.ex.zsetCard(this.foundPtr) >>> 0 : 0;
   }
 
   /** ZSCORE on the found zset; null when not a member. */
   foundZsetScore(member: KeyInput): number | null {
-    return notYet("foundZsetScore", member);
+    if (!this.expectFoundZset()) return null;
+    const p = this.foundPtr;
+    const n = this.putKey(member);
+    return this.ex.zsetScore(p, this.sp, n) === 1 ? this.f64[this.r64 + R_NUMBER] : null;
   }
 
   /** ZRANK / ZREVRANK (reverse) on the found zset; null when not a member. */
   foundZsetRank(member: KeyInput, reverse: boolean): number | null {
-    return notYet("foundZsetRank", member, reverse);
+    if (!this.expectFoundZset()) return null;
+    const p = this.foundPtr;
+    const n = this.putKey(member);
+    if (this.ex.zsetRank(p, this.sp, n) !== 1) return null;
+    const rank = this.u32[this.r32 + R_COUNT];
+    return reverse ? (this.ex.zsetCard(p) >>> 0) - 1 - rank : rank;
   }
 
   /**
@@ -712,70 +1063,220 @@ export class Store {
    * descending with `reverse`, skipping `offset` and returning at most
    * `count` (-1: all) — ZRANGE's BYSCORE/BYLEX/REV/LIMIT semantics. Rank
    * ranges use Redis index rules, counted from the end when reversed.
+   *
+   * As ZRANGE, which refuses LIMIT with a rank range unless count is -1 and
+   * then ignores it, `offset` and `count` apply to score and lex ranges only.
+   * A negative offset gives nothing (Redis 7.0 and 8.2+). Lex ranges assume
+   * equal scores, as Redis's (on small zsets the answer for mixed scores is
+   * exactly Redis's; on skiplists Redis's own answer depends on node levels).
    */
   foundZsetRange(range: ZsetRange, reverse = false, offset = 0, count = -1): ScoredMembers {
-    return notYet("foundZsetRange", range, reverse, offset, count);
+    if (!this.expectFoundZset()) return { members: [], scores: [] };
+    const p = this.foundPtr;
+    let r: number;
+    if (range.by === "rank") {
+      r = this.ex.zsetRangeRank(p, rankIndex(range.start), rankIndex(range.stop), reverse ? 1 : 0);
+    } else {
+      this.putZsetRange(null, range);
+      r = this.ex.zsetRangeIn(p, reverse ? 1 : 0, rankIndex(offset), rankIndex(count));
+    }
+    this.sync();
+    if (r < 0) throw new StoreFullError();
+    return this.outScored();
   }
 
-  /** ZCOUNT / ZLEXCOUNT of a score or lex range on the found zset. */
+  /** ZCOUNT / ZLEXCOUNT of a score or lex range on the found zset (a rank range: its clamped size). */
   foundZsetCount(range: ZsetRange): number {
-    return notYet("foundZsetCount", range);
+    if (!this.expectFoundZset()) return 0;
+    const p = this.foundPtr;
+    if (range.by === "rank") return rankRangeSize(this.ex.zsetCard(p) >>> 0, range.start, range.stop);
+    this.putZsetRange(null, range);
+    return this.ex.zsetCountIn(p) >>> 0;
+  }
+
+  /**
+   * OBJECT ENCODING of the found zset: "listpack" while small (<= 128 members
+   * of <= 64 bytes, Redis's defaults), "skiplist" after (never back).
+   */
+  foundZsetEncoding(): "listpack" | "skiplist" {
+    if (this.foundType !== ValueType.zset) throw new WrongTypeError("zset", this.foundTypeName());
+    return this.ex.zsetEncodingOf(this.foundPtr) === 1 ? "listpack" : "skiplist";
+  }
+
+  /** False when the last find() found nothing; throws WRONGTYPE for another type (never read its pointer). */
+  private expectFoundZset(): boolean {
+    if (this.foundType === ValueType.zset) return true;
+    if (this.foundType === ValueType.none) return false;
+    throw new WrongTypeError("zset", this.foundTypeName());
+  }
+
+  /**
+   * Makes a score or lex range current on the wasm side. Lex values go to
+   * scratch after the key (when given), where they stay until the next call.
+   */
+  private putZsetRange(key: Uint8Array | null, range: ZsetRange): void {
+    if (range.by === "score") {
+      if (Number.isNaN(range.min) || Number.isNaN(range.max)) throw argError("ERR min or max is not a float");
+      this.ex.zsetScoreRange(range.min, range.minExclusive ? 1 : 0, range.max, range.maxExclusive ? 1 : 0);
+      if (key !== null) this.put2(key, null);
+      return;
+    }
+    if (range.by !== "lex") throw argError("ERR a score or lex range is needed");
+    const min = lexValue(range.min), max = lexValue(range.max);
+    const kl = key === null ? 0 : key.length;
+    if (key === null) this.put2(min, max);
+    else this.put3(key, min, max);
+    const at = this.sp + kl;
+    this.ex.zsetLexRange(at, min.length, lexKind(range.min), at + min.length, max.length, lexKind(range.max));
   }
 
   // ------------------------------------------------------------ hashes (owner: assembly/hash.ts)
 
   /** HSET one field: true when the field is new. Clears the field's TTL unless keepTtl (HSETEX KEEPTTL). */
   hashSet(db: number, key: Uint8Array, field: Uint8Array, value: Uint8Array, keepTtl = false): boolean {
-    return notYet("hashSet", db, key, field, value, keepTtl);
+    return this.hashWrite(db, key, field, value, keepTtl ? HSET_KEEPTTL : 0) === 1;
   }
 
   /** HSETNX: true when set. */
   hashSetIfAbsent(db: number, key: Uint8Array, field: Uint8Array, value: Uint8Array): boolean {
-    return notYet("hashSetIfAbsent", db, key, field, value);
+    return this.hashWrite(db, key, field, value, HSET_NX) === 1;
+  }
+
+  private hashWrite(db: number, key: Uint8Array, field: Uint8Array, value: Uint8Array, flags: number): number {
+    this.checkDb(db);
+    this.put3(key, field, value);
+    const sp = this.sp, kl = key.length, fl = field.length;
+    return this.done(this.ex.hashSet(db, sp, kl, sp + kl, fl, sp + kl + fl, value.length, flags), db, kl, "hash");
   }
 
   /** HDEL one field: true when removed; the key is deleted when the hash empties. */
   hashDelete(db: number, key: Uint8Array, field: Uint8Array): boolean {
-    return notYet("hashDelete", db, key, field);
+    if (!(db >= 0 && db < this.dbs)) return false;
+    this.put2(key, field);
+    const kl = key.length;
+    return this.done(this.ex.hashDel(db, this.sp, kl, this.sp + kl, field.length), db, kl, "hash") === 1;
   }
 
-  /** HINCRBY (delta as decimal text, strict): the stored decimal text. */
+  /**
+   * HINCRBY (delta as decimal text, strict): the stored decimal text. Throws
+   * "ERR value is not an integer or out of range" (delta), "ERR hash value is
+   * not an integer" (stored value), "ERR increment or decrement would
+   * overflow", WRONGTYPE; nothing changes then. Keeps the field's TTL.
+   */
   hashIncrBy(db: number, key: Uint8Array, field: Uint8Array, delta: Uint8Array): string {
-    return notYet("hashIncrBy", db, key, field, delta);
+    this.checkDb(db);
+    this.put3(key, field, delta);
+    const sp = this.sp, kl = key.length, fl = field.length;
+    this.done(this.ex.hashIncrBy(db, sp, kl, sp + kl, fl, sp + kl + fl, delta.length), db, kl, "hash");
+    const u32 = this.u32, r = this.r32;
+    return this.decodeAt(u32[r + R_VAL_PTR], u32[r + R_VAL_LEN]);
   }
 
   /**
    * HPEXPIREAT for one field with condition HFE_* (0 none, NX, XX, GT, LT):
    * Redis's per-field codes: -2 no such field (or key), 0 condition not met,
    * 1 set, 2 deleted (time already past).
+   *
+   * A replica never deletes here (Redis's checkAlreadyExpired is false on a
+   * replica: a passed TTL is stored and the primary's HDEL follows), so 2 only
+   * comes back when `nowMs` (a primary's clock, default -1: replica) is given
+   * and expireAtMs <= nowMs.
    */
-  hashSetFieldExpire(db: number, key: Uint8Array, field: Uint8Array, expireAtMs: number, condition: number): number {
-    return notYet("hashSetFieldExpire", db, key, field, expireAtMs, condition);
+  hashSetFieldExpire(
+    db: number,
+    key: Uint8Array,
+    field: Uint8Array,
+    expireAtMs: number,
+    condition: number,
+    nowMs = -1,
+  ): number {
+    if (!(db >= 0 && db < this.dbs)) return -2;
+    if (!(expireAtMs >= 0) || !Number.isInteger(expireAtMs)) throw argError("ERR invalid expire time");
+    if (!(condition >= HFE_NONE && condition <= HFE_LT)) throw argError(`ERR invalid condition ${condition}`);
+    this.put2(key, field);
+    const kl = key.length;
+    const r = this.ex.hashFieldExpire(db, this.sp, kl, this.sp + kl, field.length, expireAtMs, condition, nowMs);
+    return HEXP_REPLY[this.done(r, db, kl, "hash")];
   }
 
-  /** HPERSIST of one field: -2 no such field, -1 no TTL, 1 removed. */
+  /**
+   * HPERSIST of one field: -2 no such field, -1 no TTL, 1 removed. A TTL that
+   * already passed is removed too (Redis would answer -2 without change, but
+   * its primary then deletes the field and sends HDEL anyway).
+   */
   hashPersistField(db: number, key: Uint8Array, field: Uint8Array): number {
-    return notYet("hashPersistField", db, key, field);
+    if (!(db >= 0 && db < this.dbs)) return -2;
+    this.put2(key, field);
+    const kl = key.length;
+    const r = this.ex.hashFieldPersist(db, this.sp, kl, this.sp + kl, field.length);
+    return HPERSIST_REPLY[this.done(r, db, kl, "hash")];
   }
 
-  /** HLEN of the found hash (fields with passed TTLs included: the primary deletes them). */
+  /** HLEN of the found hash (fields with passed TTLs included: the primary deletes them). 0 unless a hash was found. */
   foundHashLength(): number {
-    return notYet("foundHashLength");
+    if (this.foundType !== ValueType.hash) return 0;
+    return this.ex.hashLen(this.foundPtr) >>> 0;
   }
 
-  /** HGET on the found hash; null when absent. */
+  /**
+   * Representation of the found hash, named like Redis's OBJECT ENCODING:
+   * "listpack" while at most 128 fields of at most 64 bytes (field and value),
+   * "hashtable" after (Redis's own defaults are 512 fields / 64 bytes); null
+   * unless a hash was found.
+   */
+  foundHashEncoding(): "listpack" | "hashtable" | null {
+    if (this.foundType !== ValueType.hash) return null;
+    return this.ex.hashKind(this.foundPtr) === 1 ? "listpack" : "hashtable";
+  }
+
+  /** HGET on the found hash; null when absent (or no hash was found). */
   foundHashGet(field: KeyInput): Uint8Array | null {
-    return notYet("foundHashGet", field);
+    if (!this.foundHashLookup(field)) return null;
+    const p = this.u32[this.r32 + R_OUT_PTR];
+    return this.u8.slice(p, p + this.u32[this.r32 + R_OUT_PTR + 1]);
   }
 
   /** Every field of the found hash in byte order, with values and field TTLs (-1 none). */
   foundHashEntries(): HashEntries {
-    return notYet("foundHashEntries");
+    if (this.foundType !== ValueType.hash) return { fields: [], values: [], expireAts: [] };
+    const r = this.ex.hashEntries(this.foundPtr);
+    this.sync();
+    if (r < 0) throw new StoreFullError();
+    const u8 = this.u8, dv = this.dv;
+    let p = this.u32[this.r32 + R_OUT_PTR];
+    const n = this.u32[this.r32 + R_COUNT] >>> 1;
+    const fields: Uint8Array[] = new Array(n);
+    const values: Uint8Array[] = new Array(n);
+    const expireAts: number[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const fl = dv.getUint32(p, true);
+      fields[i] = u8.slice(p + 4, p + 4 + fl);
+      p += 4 + fl;
+      const vl = dv.getUint32(p, true);
+      values[i] = u8.slice(p + 4, p + 4 + vl);
+      p += 4 + vl;
+      expireAts[i] = dv.getFloat64(p, true);
+      p += 8;
+    }
+    return { fields, values, expireAts };
   }
 
   /** A field's absolute TTL in unix ms on the found hash: -2 no field, -1 none. */
   foundHashFieldExpireAt(field: KeyInput): number {
-    return notYet("foundHashFieldExpireAt", field);
+    if (!this.foundHashLookup(field)) return -2;
+    return this.f64[this.r64 + R_NUMBER];
+  }
+
+  /**
+   * Looks a field up in the found hash (value in R_OUT_PTR/LEN, TTL in
+   * R_NUMBER; the found structure pointer in R_VAL_PTR stays). The field text
+   * goes to scratch offset 0, where the found key was: find() is done with it.
+   */
+  private foundHashLookup(field: KeyInput): boolean {
+    if (this.foundType !== ValueType.hash) return false;
+    const hp = this.foundPtr;
+    const n = this.putKey(field);
+    return this.ex.hashGet(hp, this.sp, n) === 1;
   }
 
   // ------------------------------------------------------------ memory
@@ -808,11 +1309,6 @@ export class Store {
     this.sv = this.u8;
     this.scap = 0;
   }
-}
-
-/** Placeholder for an API being written (removed once every type is in). */
-function notYet(name: string, ..._args: unknown[]): never {
-  throw new VeidrodelisError("ARGUMENT", `store.${name} is not implemented yet`);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -64,10 +64,12 @@ test("unknown commands, bad arity and local failures are divergence with the com
   send("XYZZY", "k");
   send("GET");
   send("RPUSH", "l", "x");
+  send("INCR", "l");
   send("SET", "l2", "x");
   send("INCR", "l2");
   assert.equal(divergences.length, 4);
   assert.deepEqual(divergences[0].command, ["XYZZY", "k"]);
+  assert.deepEqual(divergences[2].command, ["INCR", "l"]);
   assert.equal(divergences[3].command[0], "INCR");
   assert.ok(divergences[3].offset > 0 && divergences[3].offset <= applier.offset);
 });
