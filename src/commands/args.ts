@@ -5,6 +5,8 @@
  * @module
  */
 
+import { redisDouble } from "../ops/strtod.ts";
+
 /** A replicated command failed locally: the caller turns it into divergence. */
 export class CommandError extends Error {
   constructor(message: string) {
@@ -69,45 +71,14 @@ export function printableCommand(args: readonly Uint8Array[]): string[] {
   return args.map(printable);
 }
 
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const INFINITY = /^([+-]?)inf(?:inity)?$/i;
-const HEX_FLOAT = /^([+-]?)0x([0-9a-f]*)(?:\.([0-9a-f]*))?(?:p([+-]?\d+))?$/i;
-
 /**
- * Parses a double as Redis's `getDoubleFromObject` does (C `strtod` over the
- * whole argument, no leading space, NaN refused): decimal and exponent forms
- * and `inf`/`infinity` with an optional sign. JavaScript's decimal
- * conversion is correctly rounded, as glibc's strtod is; overflow and
- * underflow to zero are refused as Redis refuses strtod's ERANGE. Hexadecimal floats
- * (`0x1.8p3`) are accepted too, as strtod does.
+ * Parses a double as Redis's `getDoubleFromObject` does (C `strtod` in
+ * Redis 7, fast_float in Redis 8; the union of what they accept, see
+ * `redisDouble`): decimal, exponent, hexadecimal and `inf` forms, no
+ * leading space, NaN refused.
  */
 export function double(arg: Uint8Array, what = "value"): number {
-  const text = arg.length > 400 ? "" : latin1(arg);
-  if (DECIMAL.test(text)) {
-    const value = Number(text);
-    // strtod's ERANGE: Redis refuses overflow and underflow to zero
-    const outOfRange = !Number.isFinite(value) || (value === 0 && /[1-9]/.test(text.split(/[eE]/)[0]));
-    if (!outOfRange) return value;
-  }
-  const inf = INFINITY.exec(text);
-  if (inf) return inf[1] === "-" ? -Infinity : Infinity;
-  const hex = HEX_FLOAT.exec(text);
-  if (hex && (hex[2] || hex[3])) {
-    const value = hexFloat(hex[1] === "-", hex[2], hex[3] ?? "", Number(hex[4] ?? 0));
-    if (Number.isFinite(value) && (value !== 0 || !/[1-9a-f]/i.test(hex[2] + (hex[3] ?? "")))) return value;
-  }
-  throw new CommandError(`${what} is not a valid float: ${printable(arg)}`);
-}
-
-/** strtod's hexadecimal form: mantissa digits scaled by a binary exponent (BigInt keeps every digit). */
-function hexFloat(negative: boolean, whole: string, fraction: string, exponent: number): number {
-  const mantissa = BigInt("0x" + (whole + fraction || "0"));
-  const value = Number(mantissa) * 2 ** (exponent - 4 * fraction.length);
-  return negative ? -value : value;
-}
-
-function latin1(arg: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < arg.length; i++) s += String.fromCharCode(arg[i]);
-  return s;
+  const value = redisDouble(arg);
+  if (value === null) throw new CommandError(`${what} is not a valid float: ${printable(arg)}`);
+  return value;
 }

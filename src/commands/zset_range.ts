@@ -13,6 +13,7 @@
  */
 
 import type { LexBound, ZsetRange } from "../_wasm/store.ts";
+import { strtod } from "../ops/strtod.ts";
 import { CommandError } from "./args.ts";
 
 /** One end of a score range. */
@@ -112,67 +113,15 @@ function allDigits(arg: Uint8Array, from: number): boolean {
   return true;
 }
 
-// ---------------------------------------------------------------- strtod
-
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const INFINITY = /^[+-]?inf(?:inity)?$/i;
-const HEX = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
-
 /**
  * `strtod(s, &end)` followed by Redis's `end[0] == '\0' && !isnan(v)` over
- * bytes [from, to): leading C spaces skipped, decimal, hexadecimal and
- * inf/infinity forms, overflow to ±inf and underflow to ±0 (Redis ignores
- * ERANGE here). An empty string converts nothing and leaves `end` at the
- * terminator, so it reads as 0. Null when anything is left over.
+ * bytes [from, to) (Redis ignores ERANGE here: overflow gives ±inf). An
+ * empty string converts nothing and leaves `end` at the terminator, so it
+ * reads as 0. Null when anything is left over.
  */
 function wholeStrtod(arg: Uint8Array, from: number, to: number): number | null {
   if (from === to) return 0;
-  let start = from;
-  while (start < to && isCSpace(arg[start])) start++;
-  let text = "";
-  for (let i = start; i < to; i++) {
-    const c = arg[i];
-    if (c >= 0x80) return null; // no number has such a byte
-    text += String.fromCharCode(c);
-  }
-  if (DECIMAL.test(text)) return Number(text);
-  if (INFINITY.test(text)) return text[0] === "-" ? -Infinity : Infinity;
-  const hex = HEX.exec(text);
-  if (hex !== null && (hex[2] !== "" || (hex[3] ?? "") !== "")) {
-    return hexToDouble(hex[1] === "-", hex[2], hex[3] ?? "", hex[4] === undefined ? 0 : Number(hex[4]));
-  }
-  return null;
-}
-
-/** C isspace in the C locale. */
-function isCSpace(c: number): boolean {
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-}
-
-/**
- * A hexadecimal float `digits.fraction p exponent`, correctly rounded (to
- * nearest, ties to even, subnormals included) as glibc's strtod.
- */
-export function hexToDouble(negative: boolean, whole: string, fraction: string, exponent: number): number {
-  const sign = negative ? -1 : 1;
-  let mantissa = BigInt("0x" + ((whole + fraction) || "0"));
-  if (mantissa === 0n) return sign * 0;
-  let e2 = exponent - 4 * fraction.length; // value = mantissa * 2^e2
-  const bits = mantissa.toString(2).length;
-  const top = bits - 1 + e2; // exponent of the leading bit
-  if (top > 1023) return sign * Infinity;
-  if (top < -1075) return sign * 0; // below half the smallest subnormal
-  // the lowest bit a double keeps: 52 below the top, never below 2^-1074
-  const lowest = Math.max(top - 52, -1074);
-  const shift = lowest - e2;
-  if (shift > 0) {
-    const s = BigInt(shift);
-    const kept = mantissa >> s;
-    const rest = mantissa - (kept << s);
-    const half = 1n << (s - 1n);
-    mantissa = rest > half || (rest === half && (kept & 1n) === 1n) ? kept + 1n : kept;
-    e2 = lowest;
-  }
-  // mantissa now has at most 54 bits (a carry) and the product is exact
-  return sign * Number(mantissa) * 2 ** e2;
+  const parsed = strtod(arg.subarray(from, to));
+  if (parsed === null || parsed.end !== to - from || Number.isNaN(parsed.value)) return null;
+  return parsed.value;
 }

@@ -76,6 +76,8 @@ const S_SLOT_INFO = 12;
 const S_KEY = 13;
 const S_CRC = 14;
 const S_DONE = 15;
+/** Single-value mode (DUMP payloads): the value's type byte, with no key before the value. */
+const S_VALUE_TYPE = 16;
 // Values: strings and length-prefixed collections.
 const V_STRING = 20;
 const V_COUNT = 21;
@@ -187,6 +189,8 @@ export class RdbDecoder {
   private crcOn = true;
   private crcFrom = 0;
   private failure: unknown = null;
+  /** Single-value mode: one value, then done (see {@linkcode RdbDecoder.expectValue}). */
+  private single = false;
   /** Set while a sink callback runs: errors it throws propagate unchanged. */
   private inSink = false;
 
@@ -240,6 +244,37 @@ export class RdbDecoder {
       }
     }
     this.maxString = options.maxStringBytes ?? 1024 * 1024 * 1024;
+  }
+
+  /**
+   * Switches a fresh decoder to single-value mode, for the body of a DUMP
+   * payload (`[type byte][value]`, what RESTORE carries): no header, no key
+   * (the caller names it), no records and no checksum of its own. The value
+   * is reported to the sink as stored at `key` in `db` with `expireAtMs`, as
+   * if the file had said so; then the decoder is {@linkcode RdbDecoder.done}.
+   * Must be called before the first `push`.
+   */
+  expectValue(
+    db: number,
+    key: Uint8Array,
+    expireAtMs: ExpireAt,
+    flavor: RdbFlavor,
+    version: number,
+  ): void {
+    if (this.st !== S_HEADER || this.base !== 0) {
+      throw new VeidrodelisError("ARGUMENT", "expectValue() must be called before the first push()");
+    }
+    this.single = true;
+    this.flavor = flavor;
+    this.version = version;
+    this.sum.magic = flavor === "redis" ? "REDIS" : "VALKEY";
+    this.sum.version = version;
+    this.db = db;
+    this.key = key;
+    this.keyView = false;
+    this.expire = expireAtMs;
+    this.crcOn = false;
+    this.st = S_VALUE_TYPE;
   }
 
   /** True once the EOF opcode (and, for RDB ≥ 5, the checksum) was consumed. */
@@ -422,6 +457,16 @@ export class RdbDecoder {
           return;
         case S_DONE:
           return;
+        case S_VALUE_TYPE: {
+          if (this.pos >= this.end) return;
+          const t = this.chunk[this.pos++];
+          if (t >= Opcode.SLOT_IMPORT) {
+            throw this.error("UNKNOWN_TYPE", `value type ${t} is a record opcode, not a value`, this.bytesConsumed - 1);
+          }
+          this.beginKey(t); // the type checks of a file's values; the key is already set
+          this.beginValue();
+          break;
+        }
 
         // ---- strings and length-prefixed collections ----
         case V_STRING:
@@ -972,6 +1017,7 @@ export class RdbDecoder {
       const member = this.full ? c.bytes() : EMPTY;
       if (!c.next()) throw this.error("CORRUPT", "zset blob with a member but no score", this.sAt);
       const score = c.number();
+      if (score !== score) throw this.error("CORRUPT", "zset score is NaN", this.sAt);
       if (this.full) {
         this.inSink = true;
         this.startIfNeeded().onZsetMember!(member, score);
@@ -1005,6 +1051,8 @@ export class RdbDecoder {
   }
 
   private zsetPair(score: number): void {
+    // Redis refuses NaN scores on load ("Zset with NAN score detected").
+    if (score !== score) throw this.error("CORRUPT", "zset score is NaN", this.bytesConsumed);
     if (this.full) {
       const m = this.pend;
       {
@@ -1092,7 +1140,7 @@ export class RdbDecoder {
     this.expire = null; // an expiry applies to the next key only
     this.key = EMPTY;
     this.keyView = false;
-    this.st = S_OPCODE;
+    this.st = this.single ? S_DONE : S_OPCODE;
   }
 
   private holdPend(): void {
@@ -1206,6 +1254,26 @@ export class RdbDecoder {
    * allocated and LZF is not decompressed.
    */
   private readStr(keep: boolean): boolean {
+    // Fast path for the common case (most elements and keys): a 6-bit length
+    // and a body entirely inside the chunk.
+    if (this.sState === STR_LEN && this.tokHave === 0 && this.pos < this.end) {
+      const n = this.chunk[this.pos];
+      const from = this.pos + 1;
+      if (n < 0x40 && from + n <= this.end) {
+        this.sAt = this.base + this.pos;
+        this.sLen = n;
+        this.sBodyAt = this.base + from;
+        this.pos = from + n;
+        if (keep) {
+          this.str = this.chunk.subarray(from, from + n);
+          this.strView = true;
+        } else {
+          this.str = EMPTY;
+          this.strView = false;
+        }
+        return true;
+      }
+    }
     for (;;) {
       switch (this.sState) {
         case STR_LEN: {

@@ -24,6 +24,7 @@ import { RdbDecoder, type RdbDecoderOptions } from "./decoder.ts";
 import type { RdbSink, RdbSummary } from "./sink.ts";
 
 export { RdbDecoder, type RdbDecoderOptions } from "./decoder.ts";
+export { decodeDumpPayload, type DumpPayloadInfo, dumpPayloadVersion, type DumpTarget } from "./dump.ts";
 export { RdbError, type RdbErrorReason } from "../errors.ts";
 export type { ExpireAt, RdbSink, RdbSummary } from "./sink.ts";
 export {

@@ -7,8 +7,9 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { RdbDecoder, type RdbSink, type RdbSummary } from "../../src/rdb/mod.ts";
+import { Crc64, RdbDecoder, type RdbSink, type RdbSummary } from "../../src/rdb/mod.ts";
 import { seededRandom } from "../_support/random.ts";
+import type { Store } from "../../src/_wasm/store.ts";
 
 /** Absolute path of a folder/file under /work/shared/fixtures/rdb (the repo sits next to `shared`). */
 export function fixturePath(rel: string): string {
@@ -229,4 +230,103 @@ export function assertMatchesExpected(
       }
     }
   }
+}
+
+const te = new TextEncoder();
+
+/** Minimal RDB writer for tests. */
+export class Writer {
+  parts: number[] = [];
+  raw(...b: number[]): this {
+    this.parts.push(...b);
+    return this;
+  }
+  text(s: string): this {
+    return this.raw(...te.encode(s));
+  }
+  len(n: number): this {
+    if (n < 64) return this.raw(n);
+    if (n < 16384) return this.raw(0x40 | (n >> 8), n & 255);
+    return this.raw(0x80, (n >>> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255);
+  }
+  str(s: string | Uint8Array): this {
+    const b = typeof s === "string" ? te.encode(s) : s;
+    return this.len(b.length).raw(...b);
+  }
+  i64(n: number): this {
+    const v = BigInt(n);
+    for (let i = 0n; i < 8n; i++) this.raw(Number((v >> (8n * i)) & 255n));
+    return this;
+  }
+  bytes(withCrc = true): Uint8Array {
+    const b = new Uint8Array(this.parts);
+    if (!withCrc) return b;
+    const c = new Crc64();
+    c.update(b);
+    const out = new Uint8Array(b.length + 8);
+    out.set(b);
+    const v = c.value();
+    for (let i = 0; i < 8; i++) out[b.length + i] = Number((v >> BigInt(8 * i)) & 0xffn);
+    return out;
+  }
+}
+
+/**
+ * The whole content of a store in the fixtures' JSON shape (the model
+ * {@linkcode assertMatchesExpected} compares): every database with keys,
+ * every key with its type, TTL, value (collections in full) and hash field
+ * TTLs; placeholders by type name only. Expiry is not applied.
+ */
+export function storeModel(store: Store): Model {
+  const model: Model = {};
+  for (let db = 0; db < store.databases; db++) {
+    const keys: Uint8Array[] = [];
+    let cursor = 0;
+    do {
+      const page = store.scan(db, cursor, 1000);
+      keys.push(...page.keys);
+      cursor = page.cursor;
+    } while (cursor !== 0);
+    if (keys.length === 0) continue;
+    const entries: Record<string, Entry> = (model[db] = {});
+    for (const key of keys) entries[conv(key)] = storeEntry(store, db, key);
+  }
+  return model;
+}
+
+/** One key of a store in the fixtures' JSON shape. */
+export function storeEntry(store: Store, db: number, key: Uint8Array): Entry {
+  const t = store.find(db, key);
+  assert.notEqual(t, 0, `key ${conv(key)} vanished`);
+  const type = store.foundTypeName();
+  const e: Entry = { type };
+  const exp = store.foundExpireAt;
+  switch (type) {
+    case "string":
+      e.value = conv(store.foundBytes());
+      break;
+    case "list":
+      e.value = store.foundListRange(0, -1).map(conv);
+      break;
+    case "set":
+      e.value = store.foundSetMembers().sort(cmpBytes).map(conv);
+      break;
+    case "zset": {
+      const { members, scores } = store.foundZsetRange({ by: "rank", start: 0, stop: -1 });
+      e.value = members.map((m, i) => [conv(m), scores[i]]);
+      break;
+    }
+    case "hash": {
+      const { fields, values, expireAts } = store.foundHashEntries();
+      const h: Record<string, string> = {};
+      fields.forEach((f, i) => {
+        h[conv(f)] = conv(values[i]);
+        if (expireAts[i] !== -1) (e.field_expire_at_ms ??= {})[conv(f)] = expireAts[i];
+      });
+      e.value = h;
+      break;
+    }
+  }
+  if (exp !== -1) e.expire_at_ms = exp;
+  return e;
 }

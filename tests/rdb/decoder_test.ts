@@ -3,46 +3,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Crc64, decodeRdb, RdbDecoder, RdbError, type RdbErrorReason } from "../../src/rdb/mod.ts";
-import { conv, decodeChunked, modelSink, readFixture, rng } from "./_helpers.ts";
+import { conv, decodeChunked, modelSink, readFixture, rng, Writer } from "./_helpers.ts";
 
 const te = new TextEncoder();
-
-/** Minimal RDB writer for tests. */
-class Writer {
-  parts: number[] = [];
-  raw(...b: number[]): this {
-    this.parts.push(...b);
-    return this;
-  }
-  text(s: string): this {
-    return this.raw(...te.encode(s));
-  }
-  len(n: number): this {
-    if (n < 64) return this.raw(n);
-    if (n < 16384) return this.raw(0x40 | (n >> 8), n & 255);
-    return this.raw(0x80, (n >>> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255);
-  }
-  str(s: string | Uint8Array): this {
-    const b = typeof s === "string" ? te.encode(s) : s;
-    return this.len(b.length).raw(...b);
-  }
-  i64(n: number): this {
-    const v = BigInt(n);
-    for (let i = 0n; i < 8n; i++) this.raw(Number((v >> (8n * i)) & 255n));
-    return this;
-  }
-  bytes(withCrc = true): Uint8Array {
-    const b = new Uint8Array(this.parts);
-    if (!withCrc) return b;
-    const c = new Crc64();
-    c.update(b);
-    const out = new Uint8Array(b.length + 8);
-    out.set(b);
-    const v = c.value();
-    for (let i = 0; i < 8; i++) out[b.length + i] = Number((v >> BigInt(8 * i)) & 0xffn);
-    return out;
-  }
-}
 
 function rejects(bytes: Uint8Array, reason: RdbErrorReason, offset?: number): RdbError {
   let err: unknown;
