@@ -49,6 +49,12 @@ export function commandsMarkdown(commands: readonly CommandSpec[] = commandList)
   }
   const stream = commands.filter((c) => c.kind !== "write");
   lines.push("", `Stream control, no data change: ${stream.map(name).join(", ")}.`);
+  const partial = commands.filter((c) => c.partial !== undefined);
+  if (partial.length > 0) {
+    lines.push("", "Applied with exceptions (the other forms are reported as divergence):", "");
+    lines.push("| command | applied forms |", "| --- | --- |");
+    for (const c of partial) lines.push(`| ${name(c)} | ${c.partial} |`);
+  }
   const refused = commands.filter((c) => c.unsupported !== undefined);
   if (refused.length > 0) {
     lines.push("", "Recognised but deliberately not applied (receiving one is reported as divergence):", "");

@@ -369,6 +369,7 @@ export const hashCommands: readonly CommandSpec[] = [
     kind: "write",
     keys: FIRST_KEY,
     summary: "verbatim form applied only when exact (primaries send HSET/HSETEX)",
+    partial: "only when the sum is exact in every float format (primaries send HSET/HSETEX)",
     apply: applyHincrbyfloat,
   }),
   command({

@@ -137,6 +137,7 @@ export const keyspaceCommands: readonly CommandSpec[] = [
     kind: "write",
     keys: FIRST_KEY,
     summary: "conditional delete, IFEQ/IFNE (Redis 8.4; primaries send DEL)",
+    partial: "not IFDEQ/IFDNE (XXH3 digests)",
     apply(ctx, args) {
       if (args.length === 2) return void ctx.store.del(ctx.db, args[1]);
       const option = word(args[2]);

@@ -96,6 +96,7 @@ export const setCommands: readonly CommandSpec[] = [
     kind: "write",
     keys: FIRST_KEY,
     summary: "verbatim SPOP (pre-3.2 primaries) only when not random: absent key, count 0, whole set",
+    partial: "only the forms whose result does not depend on the primary's random choice (7.0+ primaries send SREM)",
     apply: applySpop,
   }),
 ];

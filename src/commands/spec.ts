@@ -77,6 +77,8 @@ export interface CommandSpec {
    * `apply` reports divergence with that reason (and the docs list it).
    */
   unsupported?: string;
+  /** Set when some forms of the command are reported as divergence instead of applied: which. */
+  partial?: string;
   /** Applies the command; throws `CommandError` when it cannot apply as the primary did. */
   apply(ctx: ApplyContext, args: readonly Uint8Array[]): void;
 }

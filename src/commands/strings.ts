@@ -97,6 +97,7 @@ export const stringCommands: readonly CommandSpec[] = [
     kind: "write",
     keys: FIRST_KEY,
     summary: "all options (NX, XX, GET, KEEPTTL, EX, PX, EXAT, PXAT, IFEQ, IFNE)",
+    partial: "not IFDEQ/IFDNE (XXH3 digests)",
     apply(ctx, args) {
       const { flags, expireAt, compare } = parseSetOptions(ctx, args);
       if (compare !== null && !valueCompares(ctx, args[1], compare.value, compare.equal)) return;
