@@ -55,7 +55,7 @@ export interface Mismatch {
   /** Key bytes (empty for database-level differences). */
   keyBytes: Buffer;
   /** What differs. */
-  what: "dbsize" | "missing on mirror" | "extra on mirror" | "type" | "ttl" | "value" | "unreadable";
+  what: "dbsize" | "missing on mirror" | "extra on mirror" | "type" | "ttl" | "value" | "unreadable" | "score ulps";
   /** A short description of both sides. */
   detail: string;
 }
@@ -314,11 +314,48 @@ function compareKey(db: number, p: KeyState, m: KeyState): Mismatch[] {
     out.push(mismatch(db, p.key, "ttl", `primary expires at ${p.expireAt}, mirror at ${m.expireAt}`));
   }
   if (m.value.type === "unreadable") out.push(mismatch(db, p.key, "unreadable", `mirror: ${m.value.error}`));
-  else {
+  else if (p.value.type === "zset" && m.value.type === "zset" && ulpDeviation(p.value, m.value) !== null) {
+    out.push(mismatch(db, p.key, "score ulps", ulpDeviation(p.value, m.value)!));
+  } else {
     const difference = valueDifference(p.value, m.value);
     if (difference !== null) out.push(mismatch(db, p.key, "value", `${p.type}: ${difference}`));
   }
   return out;
+}
+
+/**
+ * The most ulps (units in the last place) any score is off by, as text, when
+ * the members are equal and every score is within MAX_SCORE_ULPS; otherwise
+ * null. Geo distances (GEO… STOREDIST) go through sin/cos/asin, and
+ * JavaScript's Math differs from glibc's libm in the last bits for a small
+ * fraction of inputs (Bun uses the system libm and matches): such keys are a
+ * known, separately counted deviation, not a mismatch.
+ */
+export function ulpDeviation(p: { members: Buffer[]; scores: number[] }, m: typeof p): string | null {
+  if (sequenceDifference("member", p.members, m.members) !== null) return null;
+  let worst = 0, at = -1;
+  for (let i = 0; i < p.scores.length; i++) {
+    const d = ulpDistance(p.scores[i], m.scores[i]);
+    if (d > MAX_SCORE_ULPS) return null;
+    if (d > worst) [worst, at] = [d, i];
+  }
+  if (at < 0) return null;
+  return `score of ${printable(p.members[at])} off by ${worst} ulp: primary ${p.scores[at]}, mirror ${m.scores[at]}`;
+}
+
+const MAX_SCORE_ULPS = 4;
+const ULP_F64 = new Float64Array(1);
+const ULP_I64 = new BigInt64Array(ULP_F64.buffer);
+
+/** Distance in representable doubles between two finite doubles of the same sign (Infinity otherwise). */
+function ulpDistance(a: number, b: number): number {
+  if (a === b) return 0;
+  if (!Number.isFinite(a) || !Number.isFinite(b) || Math.sign(a) !== Math.sign(b)) return Infinity;
+  ULP_F64[0] = a;
+  const ia = ULP_I64[0];
+  ULP_F64[0] = b;
+  const d = ia - ULP_I64[0];
+  return Number(d < 0n ? -d : d);
 }
 
 /** Where two values of the same type differ, or null when equal. */

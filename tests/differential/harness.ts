@@ -150,6 +150,11 @@ export interface DifferentialReport {
   restoresSkipped: number;
   keysCompared: number;
   mismatches: Mismatch[];
+  /**
+   * Zset scores within a few ulps of the primary's (geo STOREDIST: JavaScript's
+   * Math vs glibc's libm): counted and printed, not mismatches.
+   */
+  scoreDeviations: Mismatch[];
   divergences: DivergenceGroup[];
   linkErrors: string[];
   fullSyncs: number;
@@ -229,7 +234,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     const settled = await settle(checker, mirror, server);
     const primary = await snapshotPrimary(checker, DATABASES);
     const store = mirror.store;
-    const mismatches = compareSnapshots(primary, snapshotStore(store, DATABASES));
+    const [mismatches, scoreDeviations] = splitDeviations(compareSnapshots(primary, snapshotStore(store, DATABASES)));
     const offsets = { primary: await primaryOffset(server), mirror: mirror.offset };
     if (offsets.primary !== settled) {
       // Only PINGs may have arrived in between; the mirror must still match the offset.
@@ -242,7 +247,8 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     if (options.freshMirror) {
       try {
         fresh = await Mirror.connect({ port: server.port, onDivergence: "continue", showExpired: true });
-        freshMirror = { mismatches: compareSnapshots(primary, snapshotStore(fresh.store, DATABASES)), error: null };
+        const [freshMismatches] = splitDeviations(compareSnapshots(primary, snapshotStore(fresh.store, DATABASES)));
+        freshMirror = { mismatches: freshMismatches, error: null };
       } catch (error) {
         freshMirror = { mismatches: [], error: (error as Error).message };
       }
@@ -259,6 +265,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
       restoresSkipped: driver.restoresSkipped,
       keysCompared: countKeys(primary),
       mismatches,
+      scoreDeviations,
       divergences: groupDivergences(watch.divergences),
       linkErrors: watch.errors.map((e) => e.message),
       fullSyncs: watch.fullSyncs(),
@@ -450,6 +457,11 @@ function watchMirror(mirror: Mirror, history: KeyHistory): MirrorWatch {
   return watch;
 }
 
+/** Separates last-bit score deviations (reported apart) from real mismatches. */
+function splitDeviations(all: Mismatch[]): [Mismatch[], Mismatch[]] {
+  return [all.filter((m) => m.what !== "score ulps"), all.filter((m) => m.what === "score ulps")];
+}
+
 /** Histories of the first mismatched keys. */
 function historiesOf(history: KeyHistory, mismatches: Mismatch[], max = 10): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -634,6 +646,8 @@ export function formatReport(
   lines.push(`divergences reported by the mirror: ${report.divergences.reduce((n, g) => n + g.count, 0)}`);
   for (const g of report.divergences) lines.push(`  ${g.command} ×${g.count}: ${escapeControls(g.example)}`);
   if (report.linkErrors.length) lines.push(`link errors: ${report.linkErrors.join(" | ")}`);
+  lines.push(`score deviations within 4 ulp (geo distances, JS Math vs glibc libm): ${report.scoreDeviations.length}`);
+  for (const m of report.scoreDeviations.slice(0, 5)) lines.push(`  ${describeMismatch(m)}`);
   lines.push(`mismatches: ${report.mismatches.length}`);
   for (const m of report.mismatches.slice(0, maxMismatches)) lines.push(`  ${describeMismatch(m)}`);
   if (report.mismatches.length > maxMismatches) lines.push(`  … ${report.mismatches.length - maxMismatches} more`);
