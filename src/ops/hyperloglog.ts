@@ -24,6 +24,19 @@
  * select). Valkey also rejects more corrupted sparse HLLs in merges; those
  * commands fail on the primary and are never propagated.
  *
+ * The cached cardinality (header bytes 8..15), the same in every version:
+ * only PFCOUNT of one key writes it (all 8 bytes, top bit clear); a PFADD
+ * that changes a register and every PFMERGE only set the top bit, so the last
+ * count stays in bytes 8..14 while invalid; `hllSparseToDense` (PFMERGE with a
+ * dense input, promotion, PFDEBUG) copies the whole header, stale count
+ * included; a destination that PFMERGE or PFADD creates starts from zeros.
+ *
+ * What no replica can follow (a real Redis replica included): a PFADD on a
+ * damaged sparse HLL (other string commands can write HLL keys) that changes
+ * registers for its first elements and then fails on a later one (an index
+ * past the opcodes, or a promotion of opcodes that do not cover exactly 16384
+ * registers) answers INVALIDOBJ, keeps those changes and propagates nothing.
+ *
  * Values are passed as {@linkcode HllValue}: a buffer with one spare zero byte
  * after `len`, standing in for the sds terminator the C reads past the end.
  *

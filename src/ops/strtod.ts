@@ -21,6 +21,14 @@ const TWO_POW_1022 = 2 ** -1022;
  * accepted when either version accepts it, with the value that version
  * gives (they never accept the same text with different values). An empty
  * string is 0 in both (nothing converted, the end pointer is at the NUL).
+ * Integer-encoded weights (a string key's INT encoding, a listpack hash's
+ * integer) are cast instead; their canonical text converts to the same value.
+ *
+ * Neither version clears errno before converting: an ERANGE left by an
+ * earlier command (a subnormal ZADD score, or such a score read back from a
+ * listpack) makes the primary refuse every SORT with a sds weight until some
+ * command clears errno. Those SORTs are not propagated, so only the refusals
+ * that depend on the weight itself matter to a replica.
  */
 export function sortScore(bytes: Uint8Array): number | null {
   const end = cString(bytes);

@@ -1,7 +1,8 @@
 // Commands that store a computed result (src/commands/stores.ts): SINTERSTORE, SUNIONSTORE, SDIFFSTORE,
 // ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE, ZRANGESTORE and SORT … STORE. Seeded random data is written to a
 // real redis-server and to a Store; the same STORE commands run on both (the Store through the command
-// table) and the destinations are compared: type, members, scores as numbers.
+// table) and the destinations are compared: type, members, scores as numbers. SORT's weights are checked in every
+// form strtod can meet (with the server's errno cleared first: a stale ERANGE makes Redis refuse any sds weight).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
@@ -11,6 +12,7 @@ import { CommandError } from "../../src/commands/args.ts";
 import { lookupCommand } from "../../src/commands/table.ts";
 import { type RedisServer, startRedis } from "../_support/redis_server.ts";
 import { seededRandom } from "../_support/random.ts";
+import { Draw } from "../_support/workload.ts";
 
 const te = new TextEncoder();
 const b = (s: string | Uint8Array) => typeof s === "string" ? te.encode(s) : s;
@@ -18,6 +20,9 @@ const hex = (u: Uint8Array) => Buffer.from(u).toString("hex");
 const show = (args: Uint8Array[]) => args.map((a) => JSON.stringify(Buffer.from(a).toString("latin1"))).join(" ");
 
 type Arg = string | Uint8Array;
+
+/** A workload argument (string or Buffer) as a test argument. */
+const toArg = (a: string | Uint8Array): Arg => typeof a === "string" ? a : new Uint8Array(a);
 
 /** What a destination holds, in a form both sides produce. */
 type Content =
@@ -431,6 +436,125 @@ describe("store commands against redis-server", () => {
         ], "d");
       }
     }
+  });
+
+  /** Sets errno to 0 on the server (ZADD parses its score with errno cleared): SORT checks a stale errno. */
+  const resetErrno = (store: Store) => setup(store, client, ["zadd", "errno-reset", "0", "m"]);
+
+  it("SORT BY weights of every form: strings, listpack and hashtable hash fields, as strtod reads them", async () => {
+    // Redis 7.0 converts a sds weight with glibc strtod and refuses it when anything but the C string's end
+    // follows, when errno is ERANGE or when it is NaN; an integer-encoded weight is cast. The store accepts
+    // exactly what the server accepts, with the same value, except the out-of-range forms fast_float
+    // (Redis 8) accepts. The list sorts "a" (the weight under test) among weights -1, 0 and 1.
+    const redis8Only = new Set(["1e400", "-1e400", "1e-400", "5e-324", "1e-310", "2.2250738585072011e-308"]);
+    const weights: Arg[] = [
+      ...["", " ", "  1", "\t1", "\v1", "\f1", "\r1", "\n1", "1 ", "1\t", "+5", "-0", "+0", "007", ".5", "5.", "."],
+      ...["0x10", "0X1p3", "0x1P-3", "0x", "0x.8", "0xg", " 0x10", "1e", "1e+", "1E5", "1,5", "e5", "-.e5", "0e0"],
+      ...["inf", "-inf", "+inf", "Infinity", "infinit", " inf", "nan", "-nan", "nan(123)", "--1", "+-1", "1e1e1"],
+      ...["9223372036854775807", "-9223372036854775808", "9223372036854775808", "123456789012345678", "1.5e308"],
+      ...["9007199254740993", "2147483648", "-2147483649", "1.7976931348623157e308", "0x1p-1074", "0x1.1p-1074"],
+      ...redis8Only,
+      new Uint8Array([0x35, 0, 0x78]), // "5\0x": the C string is "5"
+      new Uint8Array([0]),
+      new Uint8Array([0, 0x31]),
+      new Uint8Array([0x20, 0]),
+      new Uint8Array([0xff, 0x31]),
+      new Uint8Array([0x31, 0xff]),
+      "v".repeat(70) + "1",
+    ];
+    const store = new Store();
+    let accepted = 0, refused = 0;
+    for (const weight of weights) {
+      for (const where of ["string", "listpack", "hashtable"]) {
+        await client.flushall();
+        store.flushAll();
+        await setup(store, client, ["rpush", "l", "a", "b", "c", "d"]);
+        await setup(store, client, ["mset", "w_b", "0", "w_c", "1", "w_d", "-1"]);
+        await setup(store, client, ["hset", "h_b", "f", "0"]);
+        await setup(store, client, ["hset", "h_c", "f", "1"]);
+        await setup(store, client, ["hset", "h_d", "f", "-1"]);
+        // a value over 64 bytes turns the hash into a hashtable
+        const wide: Arg[] = where === "hashtable" ? ["g", "x".repeat(80)] : [];
+        const write: Arg[] = where === "string" ? ["set", "w_a", weight] : ["hset", "h_a", "f", weight, ...wide];
+        await setup(store, client, write);
+        if (where === "hashtable") assert.equal(await client.object("ENCODING", "h_a"), "hashtable");
+        await resetErrno(store);
+        const args = ["sort", "l", "BY", where === "string" ? "w_*" : "h_*->f", "STORE", "d"].map(b);
+        const label = `${where} weight ${JSON.stringify(Buffer.from(b(weight)).toString("latin1"))}`;
+        const redisError = await applyToRedis(client, args);
+        const storeError = applyToStore(store, args);
+        if (redisError) {
+          refused++;
+          const text = Buffer.from(b(weight)).toString("latin1");
+          if (!redis8Only.has(text)) assert.ok(storeError instanceof CommandError, `${label}: redis ${redisError}`);
+          continue;
+        }
+        accepted++;
+        assert.equal(storeError, null, `${label}: redis accepted, store threw ${storeError}`);
+        const expected = await redisContent(client, b("d"));
+        assert.deepEqual(storeContent(store, b("d")), expected, label);
+      }
+    }
+    assert.ok(accepted > 60 && refused > 60, `${accepted} accepted, ${refused} refused`);
+    store.dispose();
+  });
+
+  it("SORT refuses numeric weights while errno still holds an earlier command's ERANGE (never propagated)", async () => {
+    // strtod does not clear errno: after a command that left ERANGE (a ZADD of the subnormal 5e-324, or reading
+    // such a score back from a listpack), every SORT with a sds weight fails on the primary until something
+    // clears errno. Those SORTs are not propagated; the store, which only sees accepted ones, accepts them.
+    const store = new Store();
+    await client.flushall();
+    store.flushAll();
+    await setup(store, client, ["rpush", "l", "a", "b"]);
+    await setup(store, client, ["mset", "w_a", "1.5", "w_b", "0.5"]);
+    const sort = ["sort", "l", "BY", "w_*", "STORE", "d"].map(b);
+    await resetErrno(store);
+    assert.equal(await applyToRedis(client, sort), null);
+    await setup(store, client, ["zadd", "z", "5e-324", "m"]);
+    assert.match(String(await applyToRedis(client, sort)), /can't be converted into double/);
+    assert.equal(applyToStore(store, sort), null);
+    await setup(store, client, ["mset", "w_a", "2", "w_b", "1"]); // integer-encoded: cast, errno not read
+    assert.equal(await applyToRedis(client, sort), null);
+    await setup(store, client, ["mset", "w_a", "1.5", "w_b", "0.5"]);
+    await resetErrno(store);
+    await check(store, client, ["sort", "l", "BY", "w_*", "STORE", "d"], "d");
+    store.dispose();
+  });
+
+  it("SORT set BY hash:*->f1 with the hashes and members the differential workload writes", async () => {
+    const store = new Store();
+    const d = new Draw(606);
+    let accepted = 0, refused = 0;
+    for (let round = 0; round < 150; round++) {
+      await client.flushall();
+      store.flushAll();
+      const members = Array.from({ length: d.int(1, 8) }, () => d.chance(0.6) ? String(d.int(0, 5)) : d.member());
+      await setup(store, client, ["sadd", "set:4", ...members.map(toArg)]);
+      for (let h = 0; h < 6; h++) {
+        if (d.chance(0.2)) continue;
+        const n = d.chance(0.2) ? d.int(120, 140) : d.int(1, 4);
+        const pairs = Array.from({ length: n }, (_, i) => [i === 0 ? "f1" : toArg(d.field()), toArg(d.value())]);
+        await setup(store, client, ["hset", `hash:${h}`, ...pairs.flat()]);
+        if (d.chance(0.3)) await setup(store, client, ["hset", `hash:${h}`, "f1", toArg(d.value())]);
+        if (d.chance(0.2)) await setup(store, client, ["hdel", `hash:${h}`, "f1"]);
+        if (d.chance(0.2)) await setup(store, client, ["set", `num:${h}`, toArg(d.value())]);
+      }
+      for (const by of ["hash:*->f1", "num:*"]) {
+        const argv: Arg[] = ["sort", "set:4", "BY", by];
+        if (d.chance(0.3)) argv.push("LIMIT", String(d.int(0, 3)), String(d.int(-1, 10)));
+        if (d.chance(0.3)) argv.push("GET", "#", "GET", d.pick(["num:*", "hash:*->f2"]));
+        if (d.chance(0.4)) argv.push("DESC");
+        argv.push("STORE", "list:0");
+        await resetErrno(store);
+        const before = tally.get("sort")?.failed ?? 0;
+        await check(store, client, argv, "list:0");
+        if (tally.get("sort")!.failed > before) refused++;
+        else accepted++;
+      }
+    }
+    assert.ok(accepted > 50 && refused > 50, `${accepted} accepted, ${refused} refused`);
+    store.dispose();
   });
 
   it("destination rules: replaced whatever its type, TTL dropped, deleted when empty, may be a source", async () => {
