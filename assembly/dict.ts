@@ -23,6 +23,9 @@
  */
 import { alloc, allocWasFresh, free } from "./memory";
 import { bytesEqual, hashBytes, readVarint, varintSize } from "./bytes";
+import {
+  checkBlock, checkFail, checkFailed, CK_DICT_CHAIN, CK_DICT_COUNT, CK_DICT_FIND, CK_DICT_PLACE, CK_DICT_TABLE,
+} from "./check_core";
 
 export const DICT_BYTES: u32 = 24;
 // @ts-ignore: decorator
@@ -290,4 +293,77 @@ export function dictScan(d: usize, v: u32, fn: (e: usize) => void): u32 {
     v = rev32(rev32(v) + 1);
   } while ((v & (m0 ^ m1)) != 0);
   return v;
+}
+
+// ---------------------------------------------------------------- consistency check (tests)
+
+/**
+ * Checks dict d (check_core.ts): its tables are blocks of the right size,
+ * every entry sits in the bucket its hash selects (buckets below the rehash
+ * index are empty), chains end, the count matches, and dictFind finds each
+ * entry itself (a second entry with the same key fails that). Calls visit on
+ * every entry so the owner checks and records it.
+ */
+export function dictCheck(d: usize, visit: (e: usize) => void): void {
+  const t0 = load<u32>(d + D_T0);
+  const m0 = load<u32>(d + D_M0);
+  const t1 = load<u32>(d + D_T1);
+  const m1 = load<u32>(d + D_M1);
+  const idx = load<u32>(d + D_IDX);
+  const count = load<u32>(d + D_COUNT);
+  if (t0 == 0) {
+    if (count != 0 || t1 != 0 || idx != 0) checkFail(CK_DICT_TABLE, d);
+    return;
+  }
+  if ((m0 & (m0 + 1)) != 0 || m0 + 1 < MIN_SIZE) {
+    checkFail(CK_DICT_TABLE, d);
+    return;
+  }
+  checkBlock(t0, (m0 + 1) << 2);
+  if (t1 != 0) {
+    if ((m1 & (m1 + 1)) != 0 || m1 + 1 < MIN_SIZE || idx > m0) {
+      checkFail(CK_DICT_TABLE, d);
+      return;
+    }
+    checkBlock(t1, (m1 + 1) << 2);
+  } else if (idx != 0 || m1 != 0) {
+    checkFail(CK_DICT_TABLE, d);
+    return;
+  }
+  let seen = checkTable(d, t0, m0, t1 != 0 ? idx : 0, count, 0, visit);
+  if (t1 != 0) seen = checkTable(d, t1, m1, 0, count, seen, visit);
+  if (!checkFailed() && seen != count) checkFail(CK_DICT_COUNT, d);
+}
+
+/** Checks one table; returns the entries seen so far (stops past `count`: a cycle or a stray chain). */
+function checkTable(
+  d: usize, t: usize, mask: u32, movedBelow: u32, count: u32, seen: u32, visit: (e: usize) => void,
+): u32 {
+  for (let i: u32 = 0; i <= mask; i++) {
+    let e = load<u32>(t + (i << 2));
+    if (e != 0 && i < movedBelow) {
+      checkFail(CK_DICT_PLACE, e);
+      return seen;
+    }
+    while (e != 0) {
+      if (++seen > count) {
+        checkFail(CK_DICT_CHAIN, d);
+        return seen;
+      }
+      const kl = entryKeyLen(e);
+      const kp = entryKeyPtr(e);
+      if ((u32(hashBytes(kp, kl)) & mask) != i) {
+        checkFail(CK_DICT_PLACE, e);
+        return seen;
+      }
+      if (dictFind(d, kp, kl) != e) {
+        checkFail(CK_DICT_FIND, e);
+        return seen;
+      }
+      visit(e);
+      if (checkFailed()) return seen;
+      e = load<u32>(e);
+    }
+  }
+  return seen;
 }

@@ -29,14 +29,15 @@ import { collCreate, collLookup, collPtr, collRemoveKey, collSetPtr, collType } 
 import { dictBeforeWrite, dictFind, dictRemoveFound, dictReserve } from "./dict";
 import { outF64, outFinish, outItem, outReset } from "./io";
 import { alloc, free } from "./memory";
+import { checkFail, CK_HASH } from "./check_core";
 import {
-  HASH_PACKED, packedClone, packedCount, packedEnd, packedFind, packedFirst, packedFree, packedInsert,
+  HASH_PACKED, packedCheck, packedClone, packedCount, packedEnd, packedFind, packedFirst, packedFree, packedInsert,
   packedInsertAt, packedNew, packedRemove, packedReplace, packedSetExpire, recExpire, recFieldLen, recFieldPtr,
   recHasTtl, recSize, recSizeFor, recValueLen, recValuePtr,
 } from "./hash_packed";
 import {
   feExpire, feFieldLen, feFieldPtr, feFree, feReplace, feSetExpire, feSizeFor, feValueLen, feValuePtr, feWrite,
-  tableClone, tableCount, tableDict, tableFree, tableLinkBuilding, tableNew, tableSorted,
+  HASH_TABLE, tableCheck, tableClone, tableCount, tableDict, tableFree, tableLinkBuilding, tableNew, tableSorted,
 } from "./hash_table";
 
 /** Redis hash-max-listpack-entries default: more fields make a table. */
@@ -398,4 +399,17 @@ export function hashFree(h: usize): void {
 /** Deep copy of structure h; 0 when memory is full (nothing leaked). */
 export function hashClone(h: usize): usize {
   return isPacked(h) ? packedClone(h) : tableClone(h);
+}
+
+// ---------------------------------------------------------------- consistency check (tests)
+
+/** Records every block of hash structure h and checks its invariants (check_core.ts). */
+export function hashCheck(h: usize): void {
+  if (isPacked(h)) {
+    if (!packedCheck(h, MAX_PACKED_FIELDS, MAX_PACKED_LEN)) checkFail(CK_HASH, h);
+  } else if (load<u8>(h) == HASH_TABLE) {
+    tableCheck(h);
+  } else {
+    checkFail(CK_HASH, h);
+  }
 }

@@ -20,6 +20,7 @@
  */
 import { alloc, capacityOf, free } from "./memory";
 import { compareBytes } from "./hash_table";
+import { checkBlock } from "./check_core";
 
 /** Representation tag of a packed hash (first byte of the structure). */
 export const HASH_PACKED: u8 = 1;
@@ -262,4 +263,33 @@ export function packedRemove(h: usize, r: usize): usize {
   store<u32>(h + P_USED, load<u32>(h + P_USED) - size);
   store<u16>(h + P_COUNT, load<u16>(h + P_COUNT) - 1);
   return shrink(h);
+}
+
+// ---------------------------------------------------------------- consistency check (tests)
+
+/**
+ * Records block h (check_core.ts) and checks its layout: used within the
+ * capacity, records parse exactly to `used` and number `count` (1..maxCount),
+ * fields strictly increasing, fields and values at most maxLen bytes.
+ * False on a violation.
+ */
+export function packedCheck(h: usize, maxCount: u32, maxLen: u32): bool {
+  const cap = load<u32>(h + P_CAP);
+  checkBlock(h, cap);
+  const used = load<u32>(h + P_USED);
+  const count = packedCount(h);
+  if (used < P_HEAD || used > cap || count == 0 || count > maxCount || load<u8>(h + 1) != 0) return false;
+  const end = h + used;
+  let prev: usize = 0;
+  let n: u32 = 0;
+  for (let r = h + P_HEAD; r < end; r += recSize(r)) {
+    if (r + 2 > end || r + recSize(r) > end) return false;
+    if (recFieldLen(r) > maxLen || recValueLen(r) > maxLen) return false;
+    if (prev != 0 && compareBytes(recFieldPtr(prev), recFieldLen(prev), recFieldPtr(r), recFieldLen(r)) >= 0) {
+      return false;
+    }
+    prev = r;
+    n++;
+  }
+  return n == count;
 }

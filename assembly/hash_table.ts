@@ -16,12 +16,13 @@
  */
 import { readVarint, varintSize, writeVarint } from "./bytes";
 import {
-  dictAdd, dictClear, dictCount, dictInit, dictIsRehashing, dictRehash, dictReplaceFound, dictReserve, dictScan,
-  DICT_BYTES,
+  dictAdd, dictCheck, dictClear, dictCount, dictInit, dictIsRehashing, dictRehash, dictReplaceFound, dictReserve,
+  dictScan, DICT_BYTES,
 } from "./dict";
 import { TAG_TTL } from "./entry";
 import { fitsInPlace } from "./keyspace";
 import { alloc, free, shrinkSmall, SMALL_MAX } from "./memory";
+import { checkBlock, checkFail, CK_HASH } from "./check_core";
 
 /** Representation tag of a table hash (first byte of the structure). */
 export const HASH_TABLE: u8 = 2;
@@ -162,7 +163,7 @@ export function feSetExpire(e: usize, expire: i64): i32 {
     } else {
       memory.copy(at, at + 8, tail);
       store<u8>(e + 4, load<u8>(e + 4) & ~TAG_TTL);
-      shrinkSmall(e, oldSize, newSize);
+      if (oldSize <= SMALL_MAX) shrinkSmall(e, oldSize, newSize); // a large block keeps its capacity
     }
     return 0;
   }
@@ -320,4 +321,18 @@ export function tableSorted(h: usize): usize {
   } while (cursor != 0);
   sortByField(arr, n);
   return arr;
+}
+
+// ---------------------------------------------------------------- consistency check (tests)
+
+function fieldCheck(e: usize): void {
+  checkBlock(e, feSize(e));
+  if ((load<u8>(e + 4) & ~TAG_TTL) != 0) checkFail(CK_HASH, e);
+}
+
+/** Records every block of table hash h and checks its dict (check_core.ts). */
+export function tableCheck(h: usize): void {
+  checkBlock(h, TABLE_BYTES);
+  if (load<u64>(h) != u64(HASH_TABLE) || dictCount(h + 8) == 0) checkFail(CK_HASH, h);
+  dictCheck(h + 8, fieldCheck);
 }

@@ -34,6 +34,7 @@ import {
 } from "./zset";
 import { setLexRange, setScoreRange, zsetEncoding } from "./zset_common";
 import { R_COUNT } from "./abi";
+import { storeCheck, storeCheckAt } from "./check";
 
 // @ts-ignore: decorator
 @inline function badDb(db: u32): bool {
@@ -473,4 +474,17 @@ export function hashGet(p: usize, fp: usize, fl: u32): i32 {
  */
 export function hashEntries(p: usize): i32 {
   return hashWriteEntries(p);
+}
+
+// ---------------------------------------------------------------- testing
+
+/**
+ * Walks the whole store and checks every structure and the allocator
+ * (check.ts): 0 when consistent, else a CK_* code (check_core.ts) with the
+ * address concerned in R_NUMBER. Tests only: O(everything).
+ */
+export function debugCheck(): i32 {
+  const r = storeCheck();
+  reportNumber(f64(storeCheckAt));
+  return r;
 }

@@ -13,6 +13,7 @@ import { ST_OK, ST_STORE_FULL } from "./abi";
 import { readVarint, varintSize } from "./bytes";
 import { entryHasTtl, entryAfterKey, entryTag, isInlineType, TYPE_MASK } from "./entry";
 import { alloc, free } from "./memory";
+import { checkBlock } from "./check_core";
 
 export const result: usize = memory.data(R_SIZE, 8);
 
@@ -150,4 +151,10 @@ export function outCount(): u32 {
 export function outFinish(): i32 {
   reportOut(outBuf, outUsed, outItems);
   return outBroken ? ST_STORE_FULL : ST_OK;
+}
+
+/** Records io's blocks (scratch, output buffer) for a consistency check (check_core.ts). */
+export function ioCheck(): void {
+  if (scratchPtr != 0) checkBlock(scratchPtr, scratchCap);
+  if (outBuf != 0) checkBlock(outBuf, outCap);
 }

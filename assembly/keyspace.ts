@@ -55,6 +55,11 @@ export function ksEnsureDb(n: u32): bool {
   return dbs + db * DICT_BYTES;
 }
 
+/** The db header array (DICT_BYTES per db), for a consistency check. */
+export function ksDbArray(): usize {
+  return dbs;
+}
+
 export function ksDbSize(db: u32): u32 {
   return dictCount(dbDict(db));
 }
@@ -145,7 +150,8 @@ export function ksSetTtl(db: u32, kp: usize, kl: u32, expire: i64): i32 {
       memory.copy(at, at + 8, pl);
     }
     store<u8>(e + 4, want ? load<u8>(e + 4) | TAG_TTL : load<u8>(e + 4) & ~TAG_TTL);
-    if (!want) shrinkSmall(e, oldSize, newSize);
+    // only a small block may give its tail back: a large one keeps its capacity
+    if (!want && oldSize <= SMALL_MAX) shrinkSmall(e, oldSize, newSize);
     return 1;
   }
   const n = alloc(newSize);

@@ -33,6 +33,7 @@ import { bytesEqual, readVarint, varintSize, writeVarint } from "./bytes";
 import { collCreate, collLookup, collPtr, collRemoveKey, collType } from "./collection";
 import { outFinish, outItem, outReset, reportOut, result } from "./io";
 import { alloc, capacityOf, free } from "./memory";
+import { checkBlock, checkFail, checkFailed, CK_LIST } from "./check_core";
 
 // ---------------------------------------------------------------- layout
 
@@ -955,4 +956,48 @@ export function listRange(l: usize, startF: f64, stopF: f64): i32 {
     k--;
   }
   return outFinish();
+}
+
+// ---------------------------------------------------------------- consistency check (tests)
+
+/**
+ * Records every block of list l and checks it (check_core.ts): prev/next
+ * links and tail, each node's entries inside its room and parsing exactly
+ * to `used` with `count` entries (at least one), node and element totals.
+ */
+export function listCheck(l: usize): void {
+  checkBlock(l, LIST_BYTES);
+  const total = lCount(l);
+  const nodes = load<u32>(l + L_NODES);
+  let prev: usize = 0;
+  let n = lHead(l);
+  let seenNodes: u32 = 0;
+  let seen: u32 = 0;
+  while (n != 0) {
+    if (++seenNodes > nodes || nPrev(n) != prev) {
+      checkFail(CK_LIST, n);
+      return;
+    }
+    checkBlock(n, NODE_HDR + nCap(n));
+    if (checkFailed()) return;
+    if (u64(nOff(n)) + u64(nUsed(n)) > u64(nCap(n)) || nCount(n) == 0) {
+      checkFail(CK_LIST, n);
+      return;
+    }
+    const end = nEnd(n);
+    let k: u32 = 0;
+    let p = nStart(n);
+    while (p < end) {
+      p = entNext(p);
+      k++;
+    }
+    if (p != end || k != nCount(n)) {
+      checkFail(CK_LIST, n);
+      return;
+    }
+    seen += k;
+    prev = n;
+    n = nNext(n);
+  }
+  if (seenNodes != nodes || seen != total || total == 0 || lTail(l) != prev) checkFail(CK_LIST, l);
 }

@@ -10,8 +10,12 @@
  *   size). Freed blocks go on a per-class LIFO list.
  * - Large blocks (> SMALL_MAX) have an 8-byte header [u32 capacity][u32 0] in
  *   front of the payload; free() reads the capacity from it, so the caller's
- *   size only has to say "large". Free large blocks sit in log2 bins and are
- *   reused first-fit (with splitting); there is no coalescing.
+ *   size only has to say "large". Capacities come in 4 classes per power of
+ *   two (2560, 3072, 3584, 4096, 5120, ... as jemalloc's): with no
+ *   coalescing, a buffer that grows a little between allocations (the sort
+ *   arrays of a large set read after every add) must find the block its
+ *   previous size freed, or every call would take fresh memory. Free large
+ *   blocks sit in log2 bins and are reused first-fit (with splitting).
  * - Fresh memory is carved from a bump region. When it runs out we refill it
  *   from a freed large block before growing linear memory by
  *   max(needed, 1/8 of current, 1 MiB).
@@ -43,6 +47,7 @@ let memEnd: u64 = 0; // end of linear memory
 let liveBytes: u64 = 0; // bytes in blocks handed out (incl. rounding, excl. headers)
 let maxPages: u64 = MAX_PAGES; // growth cap (a store-level maxmemory)
 let fresh: u64 = 0; // lowest address never handed out: memory from here up is still zero
+let heapStart: u64 = 0; // first byte the allocator manages
 /** Whether the last alloc() returned never-used (hence zeroed) memory. */
 export let allocWasFresh = false;
 
@@ -53,6 +58,7 @@ export function memSetLimit(pages: u32): void {
 
 export function memInit(): void {
   top = (u64(__heap_base) + 15) & ~u64(15);
+  heapStart = top;
   fresh = top;
   memEnd = u64(memory.size()) << 16;
   end = memEnd;
@@ -103,11 +109,14 @@ export function sameClass(a: u32, b: u32): bool {
 }
 
 /**
- * Shrinks a small block in place from oldSize to newSize (both small) by
- * returning its tail to the free lists. Headerless small blocks make any
- * 8-aligned tail a valid block of its own.
+ * Shrinks a small block in place from oldSize to newSize by returning its
+ * tail to the free lists. Headerless small blocks make any 8-aligned tail a
+ * valid block of its own. A no-op for large blocks (oldSize > SMALL_MAX).
  */
 export function shrinkSmall(p: usize, oldSize: u32, newSize: u32): void {
+  // a large block has a header and one capacity: its tail is never a block of
+  // its own (the owner keeps the whole block until it frees it)
+  if (oldSize > SMALL_MAX) return;
   const a = roundSmall(oldSize);
   const b = roundSmall(newSize);
   if (a > b) {
@@ -245,8 +254,16 @@ function splitLarge(p: usize, need: u32): usize {
   return p;
 }
 
+/** Capacity class of a large request: rounded up to a quarter of its power of two (exact past 4 GiB). */
+function largeClass(size: u32): u64 {
+  const exact = (u64(size) + 7) & ~u64(7);
+  const step = u64(1) << (binOf(exact) - 2);
+  const cap = (exact + step - 1) & ~(step - 1);
+  return cap > u64(u32.MAX_VALUE) ? exact : cap;
+}
+
 function allocLarge(size: u32): usize {
-  const cap = (u64(size) + 7) & ~u64(7);
+  const cap = largeClass(size);
   if (cap > u64(u32.MAX_VALUE)) return 0;
   const reused = takeLarge(u32(cap));
   if (reused != 0) {
@@ -270,4 +287,46 @@ function allocLarge(size: u32): usize {
   store<u32>(b + 4, 0);
   liveBytes += cap;
   return b + LARGE_HDR;
+}
+
+// ---------------------------------------------------------------- consistency checking (tests)
+
+/** First byte the allocator manages: [memHeapStart(), memSize()) is all blocks, free or not. */
+export function memHeapStart(): u64 {
+  return heapStart;
+}
+
+/**
+ * Reports every free region as fn(start, bytes) — small free blocks, free
+ * large blocks with their header, the bump region — so a checker can verify
+ * that live and free blocks tile the heap exactly. False when a free list is
+ * damaged (a block out of the heap, misaligned, in the wrong bin, or a
+ * cycle); the walk stops there.
+ */
+export function memWalkFree(fn: (p: usize, bytes: u32) => void): bool {
+  const limit = (memEnd - heapStart) >> 3; // more links than 8-byte slots means a cycle
+  for (let sz: u32 = 8; sz <= SMALL_MAX; sz += 8) {
+    let p = load<u32>(smallHeads + (sz >> 1));
+    for (let n: u64 = 0; p != 0; n++) {
+      if (n > limit || !inHeap(p, sz) || (p & 7) != 0) return false;
+      fn(p, sz);
+      p = load<u32>(p);
+    }
+  }
+  for (let bin: u32 = 0; bin < 33; bin++) {
+    let p = load<u32>(largeHeads + (bin << 2));
+    for (let n: u64 = 0; p != 0; n++) {
+      if (n > limit || !inHeap(p - LARGE_HDR, LARGE_HDR) || (p & 7) != 0) return false;
+      const cap = load<u32>(p - LARGE_HDR);
+      if (cap <= SMALL_MAX || (cap & 7) != 0 || binOf(u64(cap)) != bin || !inHeap(p, cap)) return false;
+      fn(p - LARGE_HDR, cap + LARGE_HDR);
+      p = load<u32>(p);
+    }
+  }
+  if (end > top) fn(usize(top), u32(end - top));
+  return true;
+}
+
+function inHeap(p: usize, bytes: u32): bool {
+  return u64(p) >= heapStart && u64(p) + u64(bytes) <= memEnd;
 }

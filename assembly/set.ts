@@ -26,15 +26,16 @@ import { ST_STORE_FULL, ST_WRONGTYPE, T_SET } from "./abi";
 import { readVarint, varintSize, writeVarint } from "./bytes";
 import { collCreate, collLookup, collPtr, collRemoveKey, collSetPtr, collType } from "./collection";
 import {
-  dictAdd, dictBeforeWrite, dictClear, dictCount, dictFind, dictInit, dictRemoveFound, dictReserve, dictScan,
-  DICT_BYTES, entryKeyLen, entryKeyPtr,
+  dictAdd, dictBeforeWrite, dictCheck, dictClear, dictCount, dictFind, dictInit, dictRemoveFound, dictReserve,
+  dictScan, DICT_BYTES, entryKeyLen, entryKeyPtr,
 } from "./dict";
 import { outFinish, outItem, outReset } from "./io";
 import { alloc, free } from "./memory";
 import {
-  packedClone, packedCount, packedFind, packedFree, packedInsert, packedItemLen, packedItemPtr, packedNew,
+  packedCheck, packedClone, packedCount, packedFind, packedFree, packedInsert, packedItemLen, packedItemPtr, packedNew,
   packedRemove,
 } from "./set_packed";
+import { checkBlock, checkFail, CK_SET } from "./check_core";
 import { sortRecordFill, sortRecordLen, sortRecordPtr, SORT_RECORD, sortRecords } from "./set_sort";
 
 /** Redis set-max-listpack-entries default: more members make a hash table. */
@@ -424,4 +425,26 @@ export function setMoveMember(db: u32, sp: usize, sl: u32, dp: usize, dl: u32, m
   removeFromEntry(src, mp, ml);
   if (setCardOf(collPtr(src)) == 0) collRemoveKey(db, sp, sl);
   return 1;
+}
+
+// ---------------------------------------------------------------- consistency check (tests)
+
+function memberCheck(m: usize): void {
+  checkBlock(m, memberSize(readVarint(m + 5)));
+  if (load<u8>(m + 4) != 0) checkFail(CK_SET, m);
+}
+
+/** Records every block of set structure p and checks its invariants (check_core.ts). */
+export function setCheck(p: usize): void {
+  if (isPacked(p)) {
+    if (!packedCheck(p, SET_MAX_PACKED_COUNT, SET_MAX_PACKED_MEMBER)) checkFail(CK_SET, p);
+    return;
+  }
+  if (load<u8>(p) != KIND_HASHED) {
+    checkFail(CK_SET, p);
+    return;
+  }
+  checkBlock(p, HASHED_BYTES);
+  if (dictCount(dictOf(p)) == 0) checkFail(CK_SET, p);
+  dictCheck(dictOf(p), memberCheck);
 }

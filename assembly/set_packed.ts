@@ -24,6 +24,7 @@
  * owner stores. (ptr, len) arguments belong to the caller and are only read.
  */
 import { alloc, capacityOf, free, shrinkSmall, SMALL_MAX } from "./memory";
+import { checkBlock } from "./check_core";
 
 // @ts-ignore: decorator
 @inline const P_COUNT: usize = 2;
@@ -287,4 +288,31 @@ function maybeShrink(p: usize): usize {
   store<u32>(q + P_SIZE, want);
   packedFree(p);
   return q;
+}
+
+// ---------------------------------------------------------------- consistency check (tests)
+
+/**
+ * Records block p (check_core.ts) and checks its layout: the items fit the
+ * block, their ends never decrease, they are strictly increasing in byte
+ * order, at most maxCount items of at most maxLen bytes, at least one.
+ * False on a violation.
+ */
+export function packedCheck(p: usize, maxCount: u32, maxLen: u32): bool {
+  const size = packedAllocSize(p);
+  checkBlock(p, size);
+  const count = packedCount(p);
+  if (count == 0 || count > maxCount || packedUsed(p) > capacityOf(p, size)) return false;
+  let prevEnd: u32 = 0;
+  for (let i: u32 = 0; i < count; i++) {
+    const e = endOf(p, i);
+    if (e < prevEnd || e - prevEnd > maxLen) return false;
+    if (i > 0) {
+      const a = packedItemPtr(p, i - 1);
+      const al = packedItemLen(p, i - 1);
+      if (compareBytes(a, al, packedItemPtr(p, i), packedItemLen(p, i)) >= 0) return false;
+    }
+    prevEnd = e;
+  }
+  return prevEnd == packedDataLen(p);
 }

@@ -26,10 +26,12 @@
  */
 import { readVarint, varintSize, writeVarint } from "./bytes";
 import {
-  DICT_BYTES, dictAdd, dictClear, dictFind, dictInit, dictRemoveFound, dictReserve, entryKeyLen, entryKeyPtr,
+  DICT_BYTES, dictAdd, dictCheck, dictClear, dictCount, dictFind, dictInit, dictRemoveFound, dictReserve,
+  entryKeyLen, entryKeyPtr,
 } from "./dict";
 import { alloc, free } from "./memory";
-import { compareBytes, ENC_SKIPLIST, inRangeMax, inRangeMin, rangeIsEmpty } from "./zset_common";
+import { checkBlock, checkFail, checkFailed, CK_SKIPLIST } from "./check_core";
+import { compareBytes, compareScored, ENC_SKIPLIST, inRangeMax, inRangeMin, rangeIsEmpty } from "./zset_common";
 
 // @ts-ignore: decorator
 @inline const MAX_LEVEL: u32 = 32;
@@ -567,4 +569,84 @@ export function slClone(h: usize): usize {
   }
   slBuildEnd(c);
   return c;
+}
+
+// ---------------------------------------------------------------- consistency check (tests)
+
+/** Per level: the level base of the last node reached at that level, and its rank. */
+const checkBase: usize = memory.data(4 * MAX_LEVEL);
+const checkRank: usize = memory.data(4 * MAX_LEVEL);
+
+function nodeCheck(n: usize): void {
+  const level = nodeLevel(n);
+  if (level < 1 || level > MAX_LEVEL) {
+    checkFail(CK_SKIPLIST, n);
+    return;
+  }
+  checkBlock(n, nodeSize(n));
+}
+
+/**
+ * Records every block of skiplist h and checks it (check_core.ts): the dict
+ * (each node recorded once through it), then the list: strictly increasing
+ * (score, member) with no NaN, backward links and tail, every link at every
+ * level pointing at the next node of that level with the span the ranks
+ * give (a link to nothing spans the nodes after it), length == dict count,
+ * and every listed node is the one the dict finds for its member.
+ */
+export function slCheck(h: usize): void {
+  checkBlock(h, HEADER_BYTES);
+  const d = h + H_DICT;
+  dictCheck(d, nodeCheck);
+  if (checkFailed()) return;
+  const level = load<u32>(h + H_LEVEL);
+  const length = slLength(h);
+  if (level < 1 || level > MAX_LEVEL || length == 0 || length != dictCount(d)) {
+    checkFail(CK_SKIPLIST, h);
+    return;
+  }
+  for (let i: u32 = 0; i < level; i++) {
+    store<u32>(checkBase + (usize(i) << 2), u32(h + H_LINKS));
+    store<u32>(checkRank + (usize(i) << 2), 0);
+  }
+  let prev: usize = 0;
+  let rank: u32 = 0;
+  let x = slFirst(h);
+  while (x != 0) {
+    const mp = slMember(x);
+    const ml = slMemberLen(x);
+    if (++rank > length || nodeLevel(x) > level || slPrev(x) != prev || dictFind(d, mp, ml) != x) {
+      checkFail(CK_SKIPLIST, x);
+      return;
+    }
+    const s = slScore(x);
+    if (isNaN(s) || (prev != 0 && compareScored(slScore(prev), slMember(prev), slMemberLen(prev), s, mp, ml) >= 0)) {
+      checkFail(CK_SKIPLIST, x);
+      return;
+    }
+    const xl = nodeLevel(x);
+    for (let i: u32 = 0; i < xl; i++) {
+      const b: usize = load<u32>(checkBase + (usize(i) << 2));
+      if (fwd(b, i) != x || span(b, i) != rank - load<u32>(checkRank + (usize(i) << 2))) {
+        checkFail(CK_SKIPLIST, x);
+        return;
+      }
+      store<u32>(checkBase + (usize(i) << 2), u32(baseOf(x)));
+      store<u32>(checkRank + (usize(i) << 2), rank);
+    }
+    prev = x;
+    x = slNext(x);
+  }
+  if (rank != length || slLast(h) != prev) {
+    checkFail(CK_SKIPLIST, h);
+    return;
+  }
+  for (let i: u32 = 0; i < level; i++) {
+    const b: usize = load<u32>(checkBase + (usize(i) << 2));
+    if (fwd(b, i) != 0 || span(b, i) != length - load<u32>(checkRank + (usize(i) << 2))) {
+      checkFail(CK_SKIPLIST, h);
+      return;
+    }
+  }
+  if (fwd(h + H_LINKS, level - 1) == 0 && level > 1) checkFail(CK_SKIPLIST, h);
 }

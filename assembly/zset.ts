@@ -20,15 +20,16 @@ import { collCreate, collLookup, collPtr, collRemoveKey, collSetPtr, collType } 
 import { dictAdd, dictBeforeWrite, dictFind, dictRemoveFound, dictReserve } from "./dict";
 import { outF64, outFinish, outItem, outReset } from "./io";
 import {
-  slBuildAppend, slBuildBegin, slBuildEnd, slByRank, slClone, slDeleteInRange, slDeleteRanks, slDict, slFind,
+  slBuildAppend, slBuildBegin, slBuildEnd, slByRank, slCheck, slClone, slDeleteInRange, slDeleteRanks, slDict, slFind,
   slFirstInRange, slFoundRank, slFree, slFreeNode, slInMax, slInMin, slLastInRange, slLength, slLink, slMember,
   slMemberLen, slNew, slNewNode, slNext, slPrev, slRankOf, slRescore, slReserve, slScore, slUnlink,
 } from "./skiplist";
 import {
-  pkAt, pkClone, pkCount, pkEnd, pkEntrySize, pkFind, pkFirst, pkFirstInRange, pkFree, pkIndex, pkInMax, pkInMin,
-  pkInsert, pkLastInRange, pkLen, pkMember, pkNew, pkRemove, pkRescore, pkScore,
+  pkAt, pkCheck, pkClone, pkCount, pkEnd, pkEntrySize, pkFind, pkFirst, pkFirstInRange, pkFree, pkIndex, pkInMax,
+  pkInMin, pkInsert, pkLastInRange, pkLen, pkMember, pkNew, pkRemove, pkRescore, pkScore,
 } from "./zset_packed";
-import { ENC_PACKED, PACKED_MAX_ENTRIES, PACKED_MAX_VALUE, zsetEncoding } from "./zset_common";
+import { ENC_PACKED, ENC_SKIPLIST, PACKED_MAX_ENTRIES, PACKED_MAX_VALUE, zsetEncoding } from "./zset_common";
+import { checkFail, CK_ZSET } from "./check_core";
 
 /** ZADD flags (src/_wasm/store.ts ZADD_*). */
 export const ZADD_NX: u32 = 1;
@@ -482,4 +483,17 @@ export function zsetCountInRange(z: usize): u32 {
   let count = length - (slFoundRank - 1);
   if (slLastInRange(z) != 0) count -= length - slFoundRank;
   return count;
+}
+
+// ---------------------------------------------------------------- consistency check (tests)
+
+/** Records every block of zset structure z and checks its invariants (check_core.ts). */
+export function zsetCheck(z: usize): void {
+  if (isPacked(z)) {
+    if (!pkCheck(z, PACKED_MAX_VALUE)) checkFail(CK_ZSET, z);
+  } else if (zsetEncoding(z) == ENC_SKIPLIST) {
+    slCheck(z);
+  } else {
+    checkFail(CK_ZSET, z);
+  }
 }

@@ -20,6 +20,7 @@
  */
 import { bytesEqual } from "./bytes";
 import { alloc, capacityOf, free, shrinkSmall, SMALL_MAX } from "./memory";
+import { checkBlock } from "./check_core";
 import { compareScored, ENC_PACKED, inRangeMax, inRangeMin, PACKED_MAX_ENTRIES, rangeIsEmpty } from "./zset_common";
 
 // @ts-ignore: decorator
@@ -266,4 +267,33 @@ export function pkInMax(i: u32): bool {
 }
 export function pkInMin(i: u32): bool {
   return inMin(pkAt(i));
+}
+
+// ---------------------------------------------------------------- consistency check (tests)
+
+/**
+ * Records block z (check_core.ts) and checks its layout: entries fit the
+ * capacity and parse exactly to `used`, count 1..PACKED_MAX_ENTRIES, members
+ * at most maxLen bytes, no NaN, strictly increasing (score, member), no -0.
+ * False on a violation.
+ */
+export function pkCheck(z: usize, maxLen: u32): bool {
+  const cap = load<u32>(z + P_CAP);
+  checkBlock(z, cap);
+  const count = pkCount(z);
+  if (P_DATA + pkUsed(z) > cap || count == 0 || count > PACKED_MAX_ENTRIES) return false;
+  const end = pkEnd(z);
+  let prev: usize = 0;
+  let n: u32 = 0;
+  for (let e = pkFirst(z); e < end; e += pkEntrySize(e)) {
+    if (e + E_FIXED > end || e + pkEntrySize(e) > end || pkLen(e) > maxLen) return false;
+    const s = pkScore(e);
+    if (isNaN(s) || (s == 0 && 1 / s < 0)) return false;
+    if (prev != 0 && compareScored(pkScore(prev), pkMember(prev), pkLen(prev), s, pkMember(e), pkLen(e)) >= 0) {
+      return false;
+    }
+    prev = e;
+    n++;
+  }
+  return n == count;
 }

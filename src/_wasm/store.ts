@@ -90,7 +90,31 @@ interface CoreExports {
   flushDb(db: number): number;
   flushAll(): void;
   swapDb(a: number, b: number): number;
+  debugCheck(): number;
 }
+
+/** What each debugCheck code means (assembly/check_core.ts CK_*). */
+const CHECK_MESSAGES = [
+  "consistent",
+  "two blocks overlap (a block handed out twice, or freed while in use)",
+  "heap gap (a leaked block, or one freed with the wrong size)",
+  "live bytes differ from the allocator's count",
+  "bad large-block header (capacity below the owner's size)",
+  "damaged allocator free list",
+  "bad dict header or table",
+  "dict entry in the wrong bucket (or in a bucket already rehashed)",
+  "dict chain longer than its count (a cycle or a stray link)",
+  "dict count differs from its entries",
+  "dict entry not found by its own key (duplicate key)",
+  "bad keyspace entry",
+  "bad set structure",
+  "bad hash structure",
+  "bad packed sorted set",
+  "bad skiplist",
+  "bad list",
+  "no memory for the check",
+  "record count changed during the check",
+];
 
 type Exports = CoreExports & ListExports & SetExports & ZsetExports & HashExports;
 
@@ -1289,6 +1313,19 @@ export class Store {
   /** Bytes the store has allocated (entries, tables, buffers): a used_memory analogue. */
   usedBytes(): number {
     return this.ex.usedBytes();
+  }
+
+  /**
+   * Tests only: walks every structure and the allocator and checks their
+   * invariants (blocks tile the heap, counts, order, links, dict placement).
+   * null when consistent, else what broke and where. O(everything).
+   */
+  debugCheck(): string | null {
+    const code = this.ex.debugCheck();
+    this.sync();
+    if (code === 0) return null;
+    const at = this.f64[this.r64 + R_NUMBER];
+    return `${CHECK_MESSAGES[code] ?? `check code ${code}`} at ${at}`;
   }
 
   /** Advances pending incremental rehashes by n buckets per db; true while work remains. */
