@@ -9,9 +9,19 @@
  * @module
  */
 
-/** Record opcodes (the byte that precedes every record of the file). */
+/**
+ * Record opcodes (the byte that precedes every record of the file). 242 and
+ * 243 mean different things by flavour: see the per-opcode notes.
+ */
 export const Opcode = {
-  SLOT_IMPORT: 243, // Valkey 9 only; framing unknown to us, refused
+  /** Redis RDB ≥ 15: a hash-template record (`len id, len n, n × str field`). */
+  HASH_TEMPLATE: 242,
+  /** Valkey RDB 81: an inline replication command (raw RESP) of a forkless save; not supported. */
+  VALKEY_UPDATE: 242,
+  /** Redis RDB ≥ 13: key metadata of module classes, a prefix of the type byte of one key. */
+  KEY_META: 243,
+  /** Valkey RDB ≥ 80: state of an unfinished slot import (`str job, len n, n × (len start, len end)`). */
+  SLOT_IMPORT: 243,
   SLOT_INFO: 244,
   FUNCTION2: 245,
   FUNCTION_PRE_GA: 246,
@@ -56,6 +66,20 @@ export const ValueType = {
   HASH_LISTPACK_EX_PRE_GA: 23,
   HASH_METADATA: 24,
   HASH_LISTPACK_EX: 25,
+  /** Redis RDB ≥ 13: stream with IDMP (idempotent producers) trailer. */
+  STREAM_LISTPACKS_4: 26,
+  /** Redis RDB ≥ 14: stream with per-group NACKed ids. */
+  STREAM_LISTPACKS_5: 27,
+  /** Redis RDB ≥ 14: sparse array (ARSET/ARGET). */
+  ARRAY: 28,
+  /** Redis RDB ≥ 15: self-contained template hash, values in a listpack (DUMP payloads). */
+  HASH_TMPL_LP: 29,
+  /** Redis RDB ≥ 15: template hash referencing a HASH_TEMPLATE record, values in a listpack. */
+  HASH_TMPL_LP_REF: 30,
+  /** Redis RDB ≥ 15: self-contained template hash, values as strings (DUMP payloads). */
+  HASH_TMPL_ARRAY: 31,
+  /** Redis RDB ≥ 15: template hash referencing a HASH_TEMPLATE record, values as strings. */
+  HASH_TMPL_ARRAY_REF: 32,
 } as const;
 
 /** Special string encodings (the low 6 bits of a length byte whose top bits are `11`). */
@@ -70,8 +94,8 @@ export const QuicklistContainer = { PLAIN: 1, PACKED: 2 } as const;
 /** Which server family wrote the file: decides the meaning of reused byte values. */
 export type RdbFlavor = "redis" | "valkey";
 
-/** Highest `REDIS%04d` version this decoder understands. */
-export const MAX_REDIS_RDB_VERSION = 12;
+/** Highest `REDIS%04d` version this decoder understands (15: Redis 8.10). */
+export const MAX_REDIS_RDB_VERSION = 15;
 /** `VALKEY%03d` versions this decoder understands. */
 export const VALKEY_RDB_VERSIONS: readonly number[] = [80, 81];
 
@@ -79,10 +103,21 @@ export const VALKEY_RDB_VERSIONS: readonly number[] = [80, 81];
 export type CollectionTypeName = "list" | "set" | "zset" | "hash";
 
 /**
- * Logical type name of a value type byte, or `undefined` when the byte is not a
- * value type for that flavour.
+ * Logical type name of a value type byte, or `undefined` when the byte is not
+ * a value type for that flavour and version (`version` defaults to the
+ * newest: the byte's meaning, not whether an older file may hold it).
+ *
+ * Types that appeared with a Redis version are only values from that
+ * version on (26: 13, 27/28: 14, 29–32: 15), since the numbers were
+ * reassigned during development (29 was GCRA in 14).
+ *
+ * @example
+ * ```ts
+ * import { typeNameOf } from "./constants.ts";
+ * console.log(typeNameOf(22, "valkey"), typeNameOf(28, "redis", 14)); // "hash" "array"
+ * ```
  */
-export function typeNameOf(type: number, flavor: RdbFlavor): string | undefined {
+export function typeNameOf(type: number, flavor: RdbFlavor, version = Infinity): string | undefined {
   switch (type) {
     case 0:
       return "string";
@@ -115,10 +150,40 @@ export function typeNameOf(type: number, flavor: RdbFlavor): string | undefined 
     case 19:
     case 21:
       return "stream";
+    case 26:
+      return flavor === "redis" && version >= 13 ? "stream" : undefined;
+    case 27:
+      return flavor === "redis" && version >= 14 ? "stream" : undefined;
+    case 28:
+      return flavor === "redis" && version >= 14 ? "array" : undefined;
+    case 29:
+    case 30:
+    case 31:
+    case 32:
+      return flavor === "redis" && version >= 15 ? "hash" : undefined;
     case 6:
     case 7:
       return "module";
     default:
       return undefined;
   }
+}
+
+/**
+ * Why a type byte is not a value here, when something is known about it
+ * (for the error message); `undefined` for plain unknown bytes.
+ */
+export function unknownTypeNote(type: number, flavor: RdbFlavor, version: number): string | undefined {
+  if (flavor === "valkey") {
+    if (type === 23) return "Valkey 9.2's PATH_HASH, whose layout is not published in a source we could read";
+    if (type >= 24 && type <= 33) return "a Redis type number, which Valkey files do not use";
+    return undefined;
+  }
+  if (type === 29 && version === 14) return "GCRA (ENABLE_GCRA builds of Redis 8.8 only), not supported";
+  if (type === 33) return "GCRA (ENABLE_GCRA builds of Redis 8.10 only), not supported";
+  if (type >= 26 && type <= 32) {
+    const first = type === 26 ? 13 : type <= 28 ? 14 : 15;
+    return `it first appears in RDB ${first}`;
+  }
+  return undefined;
 }

@@ -20,6 +20,16 @@
  * The CRC-64 is folded over each chunk's consumed range in bulk, and checked
  * against the trailer (RDB ≥ 5) unless the trailer is zero.
  *
+ * Memory follows the bytes that actually arrive: a string is assembled in a
+ * buffer that grows with its data (never preallocated to a claimed length),
+ * an LZF string's output is allocated only once its compressed bytes are
+ * all there and only if the claimed length is reachable from them, and when
+ * the input's total size is known (`totalBytes`) a length pointing past it
+ * fails at once.
+ *
+ * A Valkey 9.2 `VKCS` envelope (LZ4-compressed RDB) is unwrapped on the fly
+ * by {@linkcode Lz4FrameDecoder}, feeding an inner decoder.
+ *
  * @module
  */
 
@@ -33,6 +43,7 @@ import {
   QuicklistContainer,
   type RdbFlavor,
   typeNameOf,
+  unknownTypeNote,
   VALKEY_RDB_VERSIONS,
   ValueType,
 } from "./constants.ts";
@@ -40,6 +51,7 @@ import { Crc64 } from "./crc64.ts";
 import type { EntryCursor } from "./entries.ts";
 import { IntsetCursor } from "./intset.ts";
 import { ListpackCursor } from "./listpack.ts";
+import { Lz4FrameDecoder, parseVkcsEnvelope } from "./lz4.ts";
 import { lzfDecompress } from "./lzf.ts";
 import { moduleTypeName } from "./module_id.ts";
 import type { ExpireAt, RdbSink, RdbSummary } from "./sink.ts";
@@ -53,10 +65,35 @@ export interface RdbDecoderOptions {
    * length fails with `TOO_LARGE` before anything is allocated. Default 1 GiB.
    */
   maxStringBytes?: number;
+  /**
+   * Total size of the input when it is known (a file, a `$<len>` transfer):
+   * a string or collection length that points past it fails at once with
+   * `TRUNCATED` instead of waiting for bytes that will never come.
+   */
+  totalBytes?: number;
+  /**
+   * Databases a SELECTDB may name (0 … maxDatabases - 1); a higher one fails
+   * with `CORRUPT`, as Redis refuses a file with more databases than it has.
+   * Default 65536, so that one corrupt byte cannot make a store allocate
+   * millions of empty databases.
+   */
+  maxDatabases?: number;
 }
 
 const EMPTY = new Uint8Array(0);
 const TWO32 = 4294967296;
+/** LZF emits at most 264 bytes per 3 input bytes (a long back reference). */
+const LZF_MAX_RATIO = 88;
+/** Largest expiry Redis accepts for a hash field (`EB_EXPIRE_TIME_MAX`, 2^48 - 1). */
+const EXPIRE_TIME_MAX = 2 ** 48 - 1;
+/** Redis refuses more key-metadata classes than this (`KEY_META_MAX_NUM_MODULES`). */
+const KEY_META_MAX_CLASSES = 7;
+/** Key-metadata class names: 4 characters of 6 bits (`keyMetaClassDecode`). */
+const KEY_META_CHARSET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+/** Module value streams: what the module opcodes belong to. */
+const MOD_VALUE = 0;
+const MOD_AUX = 1;
+const MOD_KEY_META = 2;
 
 // ---- states -------------------------------------------------------------
 // Records.
@@ -78,6 +115,20 @@ const S_CRC = 14;
 const S_DONE = 15;
 /** Single-value mode (DUMP payloads): the value's type byte, with no key before the value. */
 const S_VALUE_TYPE = 16;
+/** A VKCS envelope: the rest of the input is an LZ4 frame feeding the inner decoder. */
+const S_ENVELOPE = 17;
+// Hash templates (opcode 242, Redis ≥ 15).
+const S_TMPL_ID = 70;
+const S_TMPL_COUNT = 71;
+const S_TMPL_FIELD = 72;
+// Valkey slot imports (opcode 243, VALKEY magic).
+const S_IMPORT_NAME = 73;
+const S_IMPORT_COUNT = 74;
+const S_IMPORT_RANGE = 75;
+// Key metadata (opcode 243, Redis ≥ 13): class count, 4-byte class spec, module value, then the type byte.
+const K_COUNT = 76;
+const K_SPEC = 77;
+const K_TYPE = 78;
 // Values: strings and length-prefixed collections.
 const V_STRING = 20;
 const V_COUNT = 21;
@@ -118,6 +169,32 @@ const X_C_NAME = 61;
 const X_C_TIMES = 62;
 const X_C_NPEL = 63;
 const X_C_PEL = 64;
+const X_G_NNACK = 65; // type 27: NACKed ids of a group
+const X_G_NACK = 66;
+const X_IDMP_CFG = 67; // type ≥ 26: duration, max entries
+const X_P_COUNT = 68; // producers
+const X_P_PID = 69;
+const X_P_NIID = 80;
+const X_E_IID = 81;
+const X_E_ID = 82;
+const X_IIDS = 83; // iids added, iids duplicates
+// Arrays (type 28).
+const A_COUNT = 90;
+const A_FLAG = 91;
+const A_INSERT = 92;
+const A_INDEX = 93;
+const A_TAG = 94;
+const A_FIXED = 95;
+const A_SDS = 96;
+const A_SMALL = 97;
+// Template hashes (types 29–32).
+const T_FMT = 100;
+const T_NAMES_LP = 101;
+const T_NAMES_COUNT = 102;
+const T_NAME = 103;
+const T_VALUES_LP = 104;
+const T_REF_ID = 105;
+const T_VALUE = 106;
 
 // String reader states.
 const STR_LEN = 0;
@@ -145,6 +222,9 @@ export class RdbDecoder {
   private readonly sink: RdbSink;
   private readonly full: boolean;
   private readonly maxString: number;
+  /** Known total input size, or -1. */
+  private readonly total: number;
+  private readonly maxDatabases: number;
 
   // Current chunk.
   private chunk: Uint8Array = EMPTY;
@@ -161,6 +241,8 @@ export class RdbDecoder {
   private to = 0;
 
   // Last length read.
+  /** Input offset where the last length field started. */
+  private lvAt = 0;
   private lv = 0;
   private lvHi = 0;
   private lvLo = 0;
@@ -177,6 +259,8 @@ export class RdbDecoder {
   /** The string just read (valid until the next string read). */
   private str: Uint8Array = EMPTY;
   private strView = false;
+  /** False when `str` was LZF-decompressed: its byte positions are not input offsets. */
+  private strExact = true;
 
   // Record state.
   private st = S_HEADER;
@@ -211,8 +295,22 @@ export class RdbDecoder {
   private minExpire = 0;
   private fieldTtl: ExpireAt = null;
   private container = 0;
-  private modAux = false;
+  /** What the module opcodes being read belong to: MOD_VALUE, MOD_AUX or MOD_KEY_META. */
+  private modMode = MOD_VALUE;
   private modFirst = false;
+  /** Key-metadata classes still to read. */
+  private kmLeft = 0;
+  /** Hash templates of this load (opcode 242), by saved id; field names in template order. */
+  private readonly templates = new Map<number, Uint8Array[]>();
+  private tmplId = 0;
+  private tmplLeft = 0;
+  private tmplNames: Uint8Array[] = [];
+  /** Field names of the template hash being read, and the index of the next value. */
+  private vFields: Uint8Array[] = [];
+  private vIdx = 0;
+  // VKCS envelope: the LZ4 frame and the decoder of the RDB inside it.
+  private lz4: Lz4FrameDecoder | null = null;
+  private inner: RdbDecoder | null = null;
   /** A field/member waiting for its value (may be a chunk view until detached). */
   private pend: Uint8Array = EMPTY;
   private pendView = false;
@@ -229,8 +327,11 @@ export class RdbDecoder {
     functions: 0,
     emptyKeysSkipped: 0,
     moduleAux: {},
+    keyMeta: {},
+    hashTemplates: 0,
     bytes: 0,
     checksumVerified: false,
+    compression: null,
   };
 
   constructor(sink: RdbSink, options: RdbDecoderOptions = {}) {
@@ -244,6 +345,8 @@ export class RdbDecoder {
       }
     }
     this.maxString = options.maxStringBytes ?? 1024 * 1024 * 1024;
+    this.total = options.totalBytes ?? -1;
+    this.maxDatabases = options.maxDatabases ?? 65536;
   }
 
   /**
@@ -277,7 +380,10 @@ export class RdbDecoder {
     this.st = S_VALUE_TYPE;
   }
 
-  /** True once the EOF opcode (and, for RDB ≥ 5, the checksum) was consumed. */
+  /**
+   * True once the EOF opcode (and, for RDB ≥ 5, the checksum) was consumed;
+   * in a VKCS envelope, once the LZ4 frame ended too.
+   */
   get done(): boolean {
     return this.st === S_DONE;
   }
@@ -289,6 +395,12 @@ export class RdbDecoder {
 
   /** What the load saw so far. */
   get summary(): RdbSummary {
+    if (this.inner !== null) {
+      const s = this.inner.summary;
+      s.bytes = this.bytesConsumed; // of the compressed input
+      s.compression = "lz4";
+      return s;
+    }
     this.sum.bytes = this.bytesConsumed;
     return this.sum;
   }
@@ -346,7 +458,8 @@ export class RdbDecoder {
   finish(): RdbSummary {
     if (this.failure !== null) throw this.failure;
     if (this.st !== S_DONE) {
-      this.failure = new RdbError("TRUNCATED", "the RDB ended before its EOF record", this.bytesConsumed);
+      const what = this.inner === null ? "the RDB ended before its EOF record" : "the LZ4-compressed RDB ended early";
+      this.failure = new RdbError("TRUNCATED", what, this.bytesConsumed);
       throw this.failure;
     }
     return this.summary;
@@ -364,10 +477,13 @@ export class RdbDecoder {
         case S_OPCODE: {
           if (this.pos >= this.end) return;
           const t = this.chunk[this.pos++];
-          if (t >= Opcode.SLOT_IMPORT) this.opcode(t);
+          if (t >= Opcode.HASH_TEMPLATE) this.opcode(t);
           else this.beginKey(t);
           break;
         }
+        case S_ENVELOPE:
+          this.envelope();
+          return;
         case S_AUX_NAME:
           if (!this.readStr(true)) return;
           this.holdPend();
@@ -388,6 +504,13 @@ export class RdbDecoder {
         }
         case S_SELECTDB:
           if (!this.readCount()) return;
+          if (this.lv >= this.maxDatabases) {
+            throw this.error(
+              "CORRUPT",
+              `database ${this.lv} is beyond the limit of ${this.maxDatabases} (option maxDatabases)`,
+              this.lenAt(),
+            );
+          }
           this.db = this.lv;
           if (this.sink.onSelectDb) {
             this.inSink = true;
@@ -419,7 +542,7 @@ export class RdbDecoder {
         }
         case S_EXPIRE_MS:
           if (!this.take(8)) return;
-          this.expire = i64le(this.tb, this.to);
+          this.expire = this.msExpire(this.tb, this.to);
           this.st = S_OPCODE;
           break;
         case S_FREQ:
@@ -444,6 +567,84 @@ export class RdbDecoder {
           if (!this.readCount()) return;
           if (--this.n2 === 0) this.st = S_OPCODE;
           break;
+        case S_TMPL_ID:
+          if (!this.readRawU64()) return;
+          if (this.lvHi >= 0x200000 || this.templates.has(this.lv)) {
+            throw this.error("CORRUPT", `duplicate or invalid hash template id ${this.lvText()}`, this.lenAt());
+          }
+          this.tmplId = this.lv;
+          this.st = S_TMPL_COUNT;
+          break;
+        case S_TMPL_COUNT:
+          if (!this.readCount()) return;
+          if (this.lv === 0) throw this.error("CORRUPT", `hash template ${this.tmplId} has zero fields`, this.lenAt());
+          this.checkCount(this.lv);
+          this.tmplLeft = this.lv;
+          this.tmplNames = [];
+          this.st = S_TMPL_FIELD;
+          break;
+        case S_TMPL_FIELD:
+          if (!this.readStr(true)) return;
+          this.addTemplateName(this.tmplNames);
+          if (--this.tmplLeft === 0) {
+            this.templates.set(this.tmplId, this.tmplNames);
+            this.sum.hashTemplates++;
+            this.tmplNames = [];
+            this.st = S_OPCODE;
+          }
+          break;
+        case S_IMPORT_NAME:
+          if (!this.readStr(false)) return;
+          this.st = S_IMPORT_COUNT;
+          break;
+        case S_IMPORT_COUNT:
+          if (!this.readCount()) return;
+          this.checkCount(this.lv);
+          this.n2 = this.lv * 2; // start and end slot per range
+          this.st = this.n2 === 0 ? S_OPCODE : S_IMPORT_RANGE;
+          break;
+        case S_IMPORT_RANGE:
+          if (!this.readCount()) return;
+          if (--this.n2 === 0) this.st = S_OPCODE;
+          break;
+        case K_COUNT:
+          if (!this.readCount()) return;
+          if (this.lv > KEY_META_MAX_CLASSES) {
+            throw this.error(
+              "CORRUPT",
+              `${this.lv} key metadata classes (at most ${KEY_META_MAX_CLASSES})`,
+              this.lenAt(),
+            );
+          }
+          this.kmLeft = this.lv;
+          this.st = this.kmLeft === 0 ? K_TYPE : K_SPEC;
+          break;
+        case K_SPEC: {
+          if (!this.take(4)) return;
+          const b = this.tb, o = this.to;
+          // Written raw in host order (little-endian on every platform Redis ships for).
+          const spec = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+          const name = keyMetaClassName(spec);
+          this.sum.keyMeta[name] = (this.sum.keyMeta[name] ?? 0) + 1;
+          this.modMode = MOD_KEY_META;
+          this.modFirst = false;
+          this.st = M_OP;
+          break;
+        }
+        case K_TYPE: {
+          if (this.pos >= this.end) return;
+          const t = this.chunk[this.pos++];
+          if (t >= Opcode.HASH_TEMPLATE) {
+            throw this.error(
+              "UNKNOWN_TYPE",
+              `byte ${t} after key metadata is not a value type`,
+              this.bytesConsumed - 1,
+            );
+          }
+          this.beginKey(t);
+          if (this.single) this.beginValue(); // a DUMP payload: no key follows
+          break;
+        }
         case S_KEY:
           if (!this.readStr(true)) return;
           this.key = this.str;
@@ -460,7 +661,11 @@ export class RdbDecoder {
         case S_VALUE_TYPE: {
           if (this.pos >= this.end) return;
           const t = this.chunk[this.pos++];
-          if (t >= Opcode.SLOT_IMPORT) {
+          if (t === Opcode.KEY_META && this.keyMetaAllowed()) {
+            this.st = K_COUNT; // RDB ≥ 13 payloads may carry the key's module metadata first
+            break;
+          }
+          if (t >= Opcode.HASH_TEMPLATE) {
             throw this.error("UNKNOWN_TYPE", `value type ${t} is a record opcode, not a value`, this.bytesConsumed - 1);
           }
           this.beginKey(t); // the type checks of a file's values; the key is already set
@@ -482,6 +687,7 @@ export class RdbDecoder {
         case V_COUNT:
           if (!this.readCount()) return;
           this.n1 = this.lv;
+          this.checkCount(this.n1);
           if (this.n1 === 0) this.endValue();
           else this.st = this.afterCount;
           break;
@@ -538,6 +744,9 @@ export class RdbDecoder {
           const ttl = this.lv;
           if (this.vtype === ValueType.HASH_METADATA) this.fieldTtl = ttl === 0 ? null : ttl + this.minExpire - 1;
           else this.fieldTtl = ttl === 0 ? null : ttl;
+          if (this.fieldTtl !== null && this.fieldTtl > EXPIRE_TIME_MAX) {
+            throw this.error("CORRUPT", `hash field expiry ${this.fieldTtl} is out of range`, this.lenAt());
+          }
           this.st = V_HASH_FIELD;
           break;
         }
@@ -559,6 +768,8 @@ export class RdbDecoder {
         case V_HASH_EXP8: {
           if (!this.take(8)) return;
           const exp = i64le(this.tb, this.to);
+          // Valkey's loader: -1 is "no TTL" (EXPIRY_NONE), anything below is corrupt.
+          if (exp < -1) throw this.error("CORRUPT", `hash field expiry ${exp}`, this.bytesConsumed - 8);
           this.fieldTtl = exp === -1 ? null : exp;
           const v = this.pend2;
           this.pend2 = EMPTY;
@@ -569,17 +780,25 @@ export class RdbDecoder {
         case V_MIN_EXPIRE:
           if (!this.take(8)) return;
           this.minExpire = i64le(this.tb, this.to);
+          // Redis reads it as unsigned and refuses it past EB_EXPIRE_TIME_INVALID (2^48); 25 ignores it.
+          if (this.vtype === ValueType.HASH_METADATA && !(this.minExpire >= 0 && this.minExpire <= 2 ** 48)) {
+            throw this.error(
+              "CORRUPT",
+              `hash minimum field expiry ${this.minExpire} is out of range`,
+              this.bytesConsumed - 8,
+            );
+          }
           this.st = this.vtype === ValueType.HASH_METADATA ? V_COUNT : V_BLOB;
           break;
         case V_BLOB:
           if (!this.readStr(true)) return;
-          this.blob(this.str, this.sBodyAt);
+          this.blob(this.str, this.sBodyAt, this.strExact);
           this.endValue();
           break;
         case V_QL_NODE:
           if (!this.readStr(true)) return;
           if (this.str.length === 0) throw this.error("CORRUPT", "empty quicklist node", this.sAt);
-          this.emitList(new ZiplistCursor(this.str, this.sBodyAt));
+          this.emitList(new ZiplistCursor(this.str, this.sBodyAt, this.strExact));
           if (--this.n1 === 0) this.endValue();
           break;
         case V_QL2_CONTAINER:
@@ -607,7 +826,7 @@ export class RdbDecoder {
             }
             this.count++;
           } else {
-            this.emitList(new ListpackCursor(this.str, this.sBodyAt));
+            this.emitList(new ListpackCursor(this.str, this.sBodyAt, this.strExact));
           }
           if (--this.n1 === 0) this.endValue();
           else this.st = V_QL2_CONTAINER;
@@ -626,15 +845,17 @@ export class RdbDecoder {
           const at = this.bytesConsumed - this.tokHave;
           if (!this.readLen(true)) return;
           const op = this.lenSpecial >= 0 ? -1 : this.lvHi !== 0 ? -1 : this.lvLo;
-          if (this.modAux && this.modFirst && op !== ModuleOpcode.UINT) {
+          if (this.modMode === MOD_AUX && this.modFirst && op !== ModuleOpcode.UINT) {
             throw this.error("CORRUPT", `module aux of ${this.vname}: bad 'when' opcode ${op}`, at);
           }
           this.modFirst = false;
           switch (op) {
             case ModuleOpcode.EOF:
-              if (this.modAux) {
+              if (this.modMode === MOD_AUX) {
                 this.sum.moduleAux[this.vname] = (this.sum.moduleAux[this.vname] ?? 0) + 1;
                 this.st = S_OPCODE;
+              } else if (this.modMode === MOD_KEY_META) {
+                this.st = --this.kmLeft === 0 ? K_TYPE : K_SPEC;
               } else {
                 this.endValue();
               }
@@ -653,7 +874,13 @@ export class RdbDecoder {
               this.st = M_STR;
               break;
             default:
-              throw this.error("CORRUPT", `module ${this.vname}: unknown module opcode ${op}`, at);
+              throw this.error(
+                "CORRUPT",
+                `${
+                  this.modMode === MOD_KEY_META ? "key metadata" : `module ${this.vname}`
+                }: unknown module opcode ${op}`,
+                at,
+              );
           }
           break;
         }
@@ -702,7 +929,7 @@ export class RdbDecoder {
         case X_NCG:
           if (!this.readCount()) return;
           this.n1 = this.lv;
-          if (this.n1 === 0) this.endValue();
+          if (this.n1 === 0) this.streamGroupsDone();
           else this.st = X_G_NAME;
           break;
         case X_G_NAME:
@@ -754,6 +981,166 @@ export class RdbDecoder {
           if (!this.take(16)) return;
           if (--this.n5 === 0) this.streamConsumerDone();
           break;
+        case X_G_NNACK:
+          if (!this.readCount()) return;
+          this.n3 = this.lv;
+          if (this.n3 === 0) this.streamNextGroup();
+          else this.st = X_G_NACK;
+          break;
+        case X_G_NACK:
+          if (!this.take(16)) return; // a raw stream id
+          if (--this.n3 === 0) this.streamNextGroup();
+          break;
+        case X_IDMP_CFG:
+          // IDMP duration (seconds), IDMP max entries
+          if (!this.readCount()) return;
+          if (--this.n2 === 0) this.st = X_P_COUNT;
+          break;
+        case X_P_COUNT:
+          if (!this.readCount()) return;
+          this.n1 = this.lv;
+          this.n2 = 2;
+          this.st = this.n1 === 0 ? X_IIDS : X_P_PID;
+          break;
+        case X_P_PID:
+          if (!this.readStr(false)) return;
+          this.st = X_P_NIID;
+          break;
+        case X_P_NIID:
+          if (!this.readCount()) return;
+          this.n3 = this.lv;
+          if (this.n3 === 0) this.streamNextProducer(); // all expired when saved
+          else this.st = X_E_IID;
+          break;
+        case X_E_IID:
+          if (!this.readStr(false)) return;
+          this.n4 = 2;
+          this.st = X_E_ID;
+          break;
+        case X_E_ID:
+          // the stream id (ms, seq) the iid maps to: full 64-bit values
+          if (!this.readRawU64()) return;
+          if (--this.n4 > 0) break;
+          if (--this.n3 === 0) this.streamNextProducer();
+          else this.st = X_E_IID;
+          break;
+        case X_IIDS:
+          // iids added, iids duplicates (all-time counters)
+          if (!this.readRawU64()) return;
+          if (--this.n2 === 0) this.endValue();
+          break;
+
+        // ---- arrays (placeholders) ----
+        case A_COUNT:
+          if (!this.readCount()) return;
+          if (this.lv === 0) throw this.error("CORRUPT", "empty array", this.lenAt());
+          this.checkCount(this.lv);
+          this.n1 = this.lv;
+          this.st = A_FLAG;
+          break;
+        case A_FLAG:
+          if (!this.readCount()) return;
+          if (this.lv > 1) throw this.error("CORRUPT", `invalid array insert-index flag ${this.lv}`, this.lenAt());
+          this.st = this.lv === 1 ? A_INSERT : A_INDEX;
+          break;
+        case A_INSERT:
+          if (!this.readRawU64()) return;
+          this.st = A_INDEX;
+          break;
+        case A_INDEX:
+          if (!this.readRawU64()) return;
+          if (this.lvHi === 0xffffffff && this.lvLo === 0xffffffff) {
+            throw this.error("CORRUPT", "array index 2^64-1", this.lenAt());
+          }
+          this.st = A_TAG;
+          break;
+        case A_TAG:
+          if (!this.readCount()) return;
+          switch (this.lv) {
+            case 0: // a string
+              this.st = A_SDS;
+              break;
+            case 1: // int64 LE
+            case 2: // binary double
+              this.st = A_FIXED;
+              break;
+            case 3: // a string of at most 7 bytes
+              this.st = A_SMALL;
+              break;
+            default:
+              throw this.error("CORRUPT", `unknown array element tag ${this.lv}`, this.lenAt());
+          }
+          break;
+        case A_FIXED:
+          if (!this.take(8)) return;
+          this.arrayElementDone();
+          break;
+        case A_SDS:
+          if (!this.readStr(false)) return;
+          this.arrayElementDone();
+          break;
+        case A_SMALL:
+          if (!this.readStr(true)) return;
+          if (this.str.length > 7) {
+            throw this.error("CORRUPT", `array small string of ${this.str.length} bytes`, this.sAt);
+          }
+          this.arrayElementDone();
+          break;
+
+        // ---- template hashes ----
+        case T_FMT:
+          if (!this.readCount()) return;
+          if (this.lv === 0) this.st = T_NAMES_LP;
+          else if (this.lv === 1) this.st = T_NAMES_COUNT;
+          else throw this.error("CORRUPT", `unknown template fields format ${this.lv}`, this.lenAt());
+          this.vFields = [];
+          break;
+        case T_NAMES_LP:
+          if (!this.readStr(true)) return;
+          this.templateNamesFromListpack();
+          this.afterTemplateNames();
+          break;
+        case T_NAMES_COUNT:
+          if (!this.readCount()) return;
+          if (this.lv === 0) throw this.error("CORRUPT", "template with zero fields", this.lenAt());
+          this.checkCount(this.lv);
+          this.n1 = this.lv;
+          this.st = T_NAME;
+          break;
+        case T_NAME:
+          if (!this.readStr(true)) return;
+          this.addTemplateName(this.vFields);
+          if (--this.n1 === 0) this.afterTemplateNames();
+          break;
+        case T_VALUES_LP:
+          if (!this.readStr(true)) return;
+          this.emitTemplateListpack(this.str, this.sBodyAt, this.strExact, this.vFields);
+          this.endValue();
+          break;
+        case T_REF_ID: {
+          if (!this.readRawU64()) return;
+          const fields = this.lvHi < 0x200000 ? this.templates.get(this.lv) : undefined;
+          if (fields === undefined) {
+            throw this.error("CORRUPT", `invalid hash template id ${this.lvText()}`, this.lenAt());
+          }
+          this.vFields = fields;
+          this.vIdx = 0;
+          this.st = T_VALUE;
+          break;
+        }
+        case T_VALUE: {
+          if (!this.readStr(this.full)) return;
+          const field = this.vFields[this.vIdx++];
+          if (this.full) {
+            const v = this.str;
+            this.inSink = true;
+            this.startIfNeeded().onHashField!(field, v, null);
+            this.inSink = false;
+          }
+          this.count++;
+          if (this.vIdx === this.vFields.length) this.endValue();
+          break;
+        }
         default:
           throw this.error("CORRUPT", `decoder reached unknown state ${this.st}`, this.bytesConsumed);
       }
@@ -767,6 +1154,10 @@ export class RdbDecoder {
     let magic = "";
     for (let i = 0; i < 9; i++) magic += String.fromCharCode(b[o + i]);
     let digits: string;
+    if (magic.startsWith("VKCS")) {
+      this.startEnvelope(b, o);
+      return;
+    }
     if (magic.startsWith("REDIS")) {
       this.flavor = "redis";
       digits = magic.slice(5);
@@ -779,7 +1170,16 @@ export class RdbDecoder {
     if (!/^\d+$/.test(digits)) throw this.error("BAD_MAGIC", `bad RDB version "${printable(b.subarray(o, o + 9))}"`, 0);
     const v = Number(digits);
     const ok = this.flavor === "redis" ? v >= 1 && v <= MAX_REDIS_RDB_VERSION : VALKEY_RDB_VERSIONS.includes(v);
-    if (!ok) throw this.error("UNSUPPORTED_VERSION", `unsupported RDB version ${magic}`, 5);
+    if (!ok) {
+      const known = this.flavor === "redis"
+        ? `REDIS versions 1–${MAX_REDIS_RDB_VERSION}`
+        : `VALKEY versions ${VALKEY_RDB_VERSIONS.join(", ")}`;
+      throw this.error(
+        "UNSUPPORTED_VERSION",
+        `unsupported RDB version ${magic} (this decoder reads ${known})`,
+        this.flavor === "redis" ? 5 : 6,
+      );
+    }
     this.version = v;
     this.sum.magic = this.flavor === "redis" ? "REDIS" : "VALKEY";
     this.sum.version = v;
@@ -788,6 +1188,37 @@ export class RdbDecoder {
 
   private opcode(t: number): void {
     switch (t) {
+      case Opcode.HASH_TEMPLATE: // = VALKEY_UPDATE
+        if (this.flavor === "redis" && this.version >= 15) {
+          this.st = S_TMPL_ID;
+          return;
+        }
+        if (this.flavor === "valkey" && this.version >= 81) {
+          throw this.error(
+            "UNKNOWN_OPCODE",
+            "opcode 242 (Valkey UPDATE: a command inlined by a forkless save) is not supported",
+            this.bytesConsumed - 1,
+          );
+        }
+        throw this.error(
+          "UNKNOWN_OPCODE",
+          `opcode 242 in ${this.sum.magic} version ${this.version} (Redis hash templates need RDB 15)`,
+          this.bytesConsumed - 1,
+        );
+      case Opcode.KEY_META: // = SLOT_IMPORT
+        if (this.flavor === "valkey") {
+          this.st = S_IMPORT_NAME;
+          return;
+        }
+        if (this.keyMetaAllowed()) {
+          this.st = K_COUNT;
+          return;
+        }
+        throw this.error(
+          "UNKNOWN_OPCODE",
+          `opcode 243 in REDIS version ${this.version} (key metadata needs RDB 13)`,
+          this.bytesConsumed - 1,
+        );
       case Opcode.AUX:
         this.st = S_AUX_NAME;
         return;
@@ -810,7 +1241,7 @@ export class RdbDecoder {
         this.st = S_IDLE;
         return;
       case Opcode.MODULE_AUX:
-        this.modAux = true;
+        this.modMode = MOD_AUX;
         this.st = M_ID;
         return;
       case Opcode.FUNCTION2:
@@ -857,11 +1288,12 @@ export class RdbDecoder {
   // ---- values -----------------------------------------------------------
 
   private beginKey(t: number): void {
-    const name = typeNameOf(t, this.flavor);
+    const name = typeNameOf(t, this.flavor, this.version);
     if (name === undefined) {
+      const note = unknownTypeNote(t, this.flavor, this.version);
       throw this.error(
         "UNKNOWN_TYPE",
-        `unknown value type ${t} in ${this.sum.magic} version ${this.version}`,
+        `unknown value type ${t} in ${this.sum.magic} version ${this.version}${note ? `: ${note}` : ""}`,
         this.bytesConsumed - 1,
       );
     }
@@ -875,6 +1307,13 @@ export class RdbDecoder {
     this.vtype = t;
     this.vname = name;
     this.vcoll = name === "list" || name === "set" || name === "zset" || name === "hash";
+    if (this.single && (t === ValueType.HASH_TMPL_LP_REF || t === ValueType.HASH_TMPL_ARRAY_REF)) {
+      throw this.error(
+        "CORRUPT",
+        `hash type ${t} references a template of an RDB file: not valid in a DUMP payload`,
+        this.bytesConsumed - 1,
+      );
+    }
     this.count = 0;
     this.started = false;
     this.st = S_KEY;
@@ -927,13 +1366,28 @@ export class RdbDecoder {
         this.counted(V_QL2_CONTAINER);
         return;
       case ValueType.MODULE_2:
-        this.modAux = false;
+        this.modMode = MOD_VALUE;
         this.st = M_ID;
         return;
       case ValueType.STREAM_LISTPACKS:
       case ValueType.STREAM_LISTPACKS_2:
       case ValueType.STREAM_LISTPACKS_3:
+      case ValueType.STREAM_LISTPACKS_4:
+      case ValueType.STREAM_LISTPACKS_5:
         this.st = X_NLP;
+        return;
+      case ValueType.ARRAY:
+        this.st = A_COUNT;
+        return;
+      case ValueType.HASH_TMPL_LP:
+      case ValueType.HASH_TMPL_ARRAY:
+        this.st = T_FMT;
+        return;
+      case ValueType.HASH_TMPL_LP_REF:
+        this.st = V_BLOB;
+        return;
+      case ValueType.HASH_TMPL_ARRAY_REF:
+        this.st = T_REF_ID;
         return;
       default:
         throw this.error("UNKNOWN_TYPE", `unknown value type ${this.vtype}`, this.bytesConsumed);
@@ -945,38 +1399,113 @@ export class RdbDecoder {
     this.st = V_COUNT;
   }
 
-  /** Parse a complete compact blob and report its elements. */
-  private blob(b: Uint8Array, at: number): void {
+  /**
+   * Parse a complete compact blob and report its elements. `exact` is false
+   * when the blob was LZF-decompressed (errors then name the string's start).
+   */
+  private blob(b: Uint8Array, at: number, exact: boolean): void {
     switch (this.vtype) {
       case ValueType.LIST_ZIPLIST:
-        this.emitList(new ZiplistCursor(b, at));
+        this.emitList(new ZiplistCursor(b, at, exact));
         return;
       case ValueType.SET_INTSET:
-        this.emitSet(new IntsetCursor(b, at));
+        this.emitSet(new IntsetCursor(b, at, exact));
         return;
       case ValueType.SET_LISTPACK:
-        this.emitSet(new ListpackCursor(b, at));
+        this.emitSet(new ListpackCursor(b, at, exact));
         return;
       case ValueType.ZSET_ZIPLIST:
-        this.emitZset(new ZiplistCursor(b, at));
+        this.emitZset(new ZiplistCursor(b, at, exact));
         return;
       case ValueType.ZSET_LISTPACK:
-        this.emitZset(new ListpackCursor(b, at));
+        this.emitZset(new ListpackCursor(b, at, exact));
         return;
       case ValueType.HASH_ZIPMAP:
-        this.emitHash(new ZipmapCursor(b, at), false);
+        this.emitHash(new ZipmapCursor(b, at, exact), false);
         return;
       case ValueType.HASH_ZIPLIST:
-        this.emitHash(new ZiplistCursor(b, at), false);
+        this.emitHash(new ZiplistCursor(b, at, exact), false);
         return;
       case ValueType.HASH_LISTPACK:
-        this.emitHash(new ListpackCursor(b, at), false);
+        this.emitHash(new ListpackCursor(b, at, exact), false);
         return;
       case ValueType.HASH_LISTPACK_EX:
       case ValueType.HASH_LISTPACK_EX_PRE_GA:
-        this.emitHash(new ListpackCursor(b, at), true);
+        this.emitHash(new ListpackCursor(b, at, exact), true);
+        return;
+      case ValueType.HASH_TMPL_LP_REF:
+        this.emitTemplateListpack(b, at, exact, null);
         return;
     }
+  }
+
+  /**
+   * A template hash's values listpack: entry 0 is an integer template id,
+   * then one value per template field. `fields` null: the REF form, whose id
+   * names a template of this load; otherwise the id is the writer's and is
+   * ignored (`rdbLoadTmplLpBlob`, `rdbCheckTmplLpCount`).
+   */
+  private emitTemplateListpack(b: Uint8Array, at: number, exact: boolean, fields: Uint8Array[] | null): void {
+    const bad = (what: string) => this.error("CORRUPT", `template listpack: ${what}`, this.sAt);
+    // First pass: validate the listpack and its counts before reporting anything.
+    const check = new ListpackCursor(b, at, exact);
+    if (!check.next()) throw bad("empty");
+    if (!check.isInteger) throw bad("the first entry (template id) is not an integer");
+    const id = check.number();
+    if (fields === null) {
+      if (id < 0) throw bad(`negative template id ${id}`);
+      const found = Number.isSafeInteger(id) ? this.templates.get(id) : undefined;
+      if (found === undefined) throw bad(`invalid hash template id ${id}`);
+      fields = found;
+    }
+    let n = 0;
+    while (check.next()) n++;
+    if (n !== fields.length) throw bad(`${n} values for a template of ${fields.length} fields`);
+    if (this.full) {
+      const c = new ListpackCursor(b, at, exact);
+      c.next();
+      for (const field of fields) {
+        c.next();
+        const v = c.bytes();
+        this.inSink = true;
+        this.startIfNeeded().onHashField!(field, v, null);
+        this.inSink = false;
+      }
+    }
+    this.count += fields.length;
+  }
+
+  /** The field names of a self-contained template (type 29/31) as one listpack (FIELDS_LP). */
+  private templateNamesFromListpack(): void {
+    const c = new ListpackCursor(this.str, this.sBodyAt, this.strExact);
+    while (c.next()) {
+      this.str = c.bytes(); // integers come as their decimal text, as Redis reads them
+      this.addTemplateName(this.vFields);
+    }
+    if (this.vFields.length === 0) throw this.error("CORRUPT", "template with zero fields", this.sAt);
+  }
+
+  /** The names of a self-contained template are read: its values follow. */
+  private afterTemplateNames(): void {
+    if (this.vtype === ValueType.HASH_TMPL_LP) {
+      this.st = T_VALUES_LP;
+    } else {
+      this.vIdx = 0;
+      this.st = T_VALUE;
+    }
+  }
+
+  /**
+   * Append the string just read to a template's names (a copy: the names
+   * outlive the chunk), checking they are strictly ascending by length, then
+   * bytes, as Redis requires (`hashTemplateValidateFields`, `sdscmplen`).
+   */
+  private addTemplateName(names: Uint8Array[]): void {
+    const name = this.str.slice();
+    if (names.length > 0 && lengthThenBytes(names[names.length - 1], name) >= 0) {
+      throw this.error("CORRUPT", "hash template fields not strictly sorted", this.sAt);
+    }
+    names.push(name);
   }
 
   private emitList(c: EntryCursor): void {
@@ -1037,7 +1566,12 @@ export class RdbDecoder {
       let ttl: ExpireAt = null;
       if (withTtl) {
         if (!c.next()) throw this.error("CORRUPT", "hash-with-TTL blob with a value but no TTL", this.sAt);
+        // As Redis's listpack validation: an integer in [0, EB_EXPIRE_TIME_MAX] (Redis writes integer
+        // entries; a string holding one is accepted, as Redis does without deep sanitization).
         const t = c.number();
+        if (!(Number.isInteger(t) && t >= 0 && t <= EXPIRE_TIME_MAX)) {
+          throw this.error("CORRUPT", "invalid hash field TTL in a listpack", this.sAt);
+        }
         ttl = t === 0 ? null : t; // 0 = the field has no TTL
       }
       if (this.full) {
@@ -1095,9 +1629,40 @@ export class RdbDecoder {
     else this.st = X_C_NAME;
   }
 
+  /** The consumers of a group are read: NACKed ids (type 27) or the next group. */
   private streamGroupDone(): void {
-    if (--this.n1 === 0) this.endValue();
+    if (this.vtype >= ValueType.STREAM_LISTPACKS_5) this.st = X_G_NNACK;
+    else this.streamNextGroup();
+  }
+
+  private streamNextGroup(): void {
+    if (--this.n1 === 0) this.streamGroupsDone();
     else this.st = X_G_NAME;
+  }
+
+  /** Every consumer group is read: the IDMP trailer (type ≥ 26) or the end. */
+  private streamGroupsDone(): void {
+    if (this.vtype >= ValueType.STREAM_LISTPACKS_4) {
+      this.n2 = 2;
+      this.st = X_IDMP_CFG;
+    } else {
+      this.endValue();
+    }
+  }
+
+  private streamNextProducer(): void {
+    if (--this.n1 === 0) {
+      this.n2 = 2;
+      this.st = X_IIDS;
+    } else {
+      this.st = X_P_PID;
+    }
+  }
+
+  private arrayElementDone(): void {
+    this.count++;
+    if (--this.n1 === 0) this.endValue();
+    else this.st = A_INDEX;
   }
 
   private startIfNeeded(): RdbSink {
@@ -1190,6 +1755,7 @@ export class RdbDecoder {
     }
     if (!this.take(size)) return false;
     const b = this.tb, o = this.to;
+    this.lvAt = this.bytesConsumed - size;
     this.lenSpecial = -1;
     switch (size) {
       case 1:
@@ -1264,6 +1830,7 @@ export class RdbDecoder {
         this.sLen = n;
         this.sBodyAt = this.base + from;
         this.pos = from + n;
+        this.strExact = true;
         if (keep) {
           this.str = this.chunk.subarray(from, from + n);
           this.strView = true;
@@ -1285,6 +1852,7 @@ export class RdbDecoder {
             this.sHave = 0;
             this.sBodyAt = this.bytesConsumed;
             this.sState = STR_BODY;
+            this.checkRoom(this.sLen, "string");
             if (keep && this.sLen > this.maxString) this.tooLarge(this.sLen);
             continue;
           }
@@ -1316,6 +1884,7 @@ export class RdbDecoder {
           else v = b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24);
           this.str = keep ? intAscii(v) : EMPTY;
           this.strView = false;
+          this.strExact = true;
           this.sState = STR_LEN;
           return true;
         }
@@ -1334,8 +1903,16 @@ export class RdbDecoder {
               this.sAt,
             );
           }
+          this.checkRoom(this.sLen, "LZF string");
           if (this.sULen > this.maxString) this.tooLarge(this.sULen);
           if (this.sLen > this.maxString) this.tooLarge(this.sLen);
+          if (this.sULen > this.sLen * LZF_MAX_RATIO) {
+            throw this.error(
+              "CORRUPT",
+              `LZF string of ${this.sLen} compressed bytes cannot hold ${this.sULen} bytes`,
+              this.sAt,
+            );
+          }
           this.sHave = 0;
           this.sBodyAt = this.sAt; // offsets inside decompressed data do not map to the file
           this.sState = STR_LZF_BODY;
@@ -1360,9 +1937,9 @@ export class RdbDecoder {
             view = true;
           } else {
             const k = Math.min(need - this.sHave, this.end - this.pos);
-            if (keep) {
-              if (this.sBuf === null) this.sBuf = this.alloc(need);
-              this.sBuf.set(this.chunk.subarray(this.pos, this.pos + k), this.sHave);
+            if (keep && k > 0) {
+              if (this.sBuf === null || this.sBuf.length < this.sHave + k) this.growString(this.sHave + k, need);
+              this.sBuf!.set(this.chunk.subarray(this.pos, this.pos + k), this.sHave);
             }
             this.sHave += k;
             this.pos += k;
@@ -1386,13 +1963,132 @@ export class RdbDecoder {
             }
             this.str = out;
             this.strView = false;
+            this.strExact = false;
           } else {
             this.str = body;
             this.strView = view;
+            this.strExact = true;
           }
           return true;
         }
       }
+    }
+  }
+
+  /**
+   * Make `sBuf` hold at least `min` bytes of a string of `need` bytes:
+   * doubling from 64 KiB, never beyond `need`, so memory follows the bytes
+   * that arrived and not the length the input claims.
+   */
+  private growString(min: number, need: number): void {
+    const cap = this.sBuf === null ? 0 : this.sBuf.length;
+    const size = Math.min(need, Math.max(min, cap * 2, 64 * 1024));
+    const grown = this.alloc(size);
+    if (this.sBuf !== null && this.sHave > 0) grown.set(this.sBuf.subarray(0, this.sHave));
+    this.sBuf = grown;
+  }
+
+  /**
+   * With a known input size, a body of `n` bytes starting at the current
+   * position must end inside the input.
+   */
+  private checkRoom(n: number, what: string): void {
+    if (this.total >= 0 && this.bytesConsumed + n > this.total) {
+      throw this.error(
+        "TRUNCATED",
+        `${what} of ${n} bytes runs past the end of the ${this.total}-byte input`,
+        this.sAt,
+      );
+    }
+  }
+
+  /**
+   * With a known input size, `n` elements (each at least one byte) must fit
+   * in what is left of it.
+   */
+  private checkCount(n: number): void {
+    if (this.total >= 0 && this.bytesConsumed + n > this.total) {
+      throw this.error(
+        "TRUNCATED",
+        `a count of ${n} elements cannot fit in the rest of the ${this.total}-byte input`,
+        this.lvAt,
+      );
+    }
+  }
+
+  /** Where the last length field started. */
+  private lenAt(): number {
+    return this.lvAt;
+  }
+
+  /** The last raw 64-bit length as exact decimal text. */
+  private lvText(): string {
+    return ((BigInt(this.lvHi) << 32n) | BigInt(this.lvLo)).toString();
+  }
+
+  /** Key metadata (243 before a type byte) exists in Redis files of RDB ≥ 13. */
+  private keyMetaAllowed(): boolean {
+    return this.flavor === "redis" && this.version >= 13;
+  }
+
+  /**
+   * A millisecond expiry (EXPIRETIME_MS). Since RDB 9 it is little-endian;
+   * before, Redis wrote it in host order, so a file from a big-endian host
+   * has it byte-swapped. A little-endian reading outside [0, 2^48) (past the
+   * year 10889) whose big-endian reading is inside is taken as big-endian.
+   */
+  private msExpire(b: Uint8Array, o: number): number {
+    const le = i64le(b, o);
+    if (this.version >= 9 || (le >= 0 && le < 2 ** 48)) return le;
+    let be = 0;
+    for (let i = 0; i < 8; i++) be = be * 256 + b[o + i];
+    return b[o] < 0x80 && be < 2 ** 48 ? be : le;
+  }
+
+  // ---- VKCS envelope ------------------------------------------------------
+
+  /**
+   * The first 9 bytes start with `VKCS`: check the envelope (8 bytes), then
+   * everything after it is one LZ4 frame whose content is the RDB, decoded
+   * by an inner decoder. The 9th byte is the frame's first.
+   */
+  private startEnvelope(b: Uint8Array, o: number): void {
+    parseVkcsEnvelope(b, o);
+    this.crcOn = false; // the inner RDB carries its own checksum
+    const inner = new RdbDecoder(this.sink, { maxStringBytes: this.maxString, maxDatabases: this.maxDatabases });
+    this.inner = inner;
+    this.lz4 = new Lz4FrameDecoder(8, (plain) => this.feedInner(plain));
+    this.st = S_ENVELOPE;
+    this.lz4.push(b, o + 8, o + 9);
+  }
+
+  private envelope(): void {
+    const lz4 = this.lz4!;
+    this.pos += lz4.push(this.chunk, this.pos, this.end);
+    if (!lz4.done) return;
+    if (!this.inner!.done) {
+      throw this.error("TRUNCATED", "the LZ4 frame ended before the RDB inside it", this.bytesConsumed);
+    }
+    this.st = S_DONE;
+  }
+
+  /** Decompressed bytes go to the inner decoder; its errors are mapped to the compressed input. */
+  private feedInner(plain: Uint8Array): void {
+    const inner = this.inner!, at = this.lz4!.blockOffset;
+    if (inner.done) throw this.error("CORRUPT", "bytes after the RDB's end inside the LZ4 frame", at);
+    let used: number;
+    try {
+      used = inner.push(plain);
+    } catch (e) {
+      if (!(e instanceof RdbError)) {
+        this.inSink = true; // the sink's own error: passes through unchanged
+        throw e;
+      }
+      const what = e.message.replace(/ \(RDB offset \d+\)$/, "");
+      throw this.error(e.reason, `${what} (at offset ${e.offset} of the decompressed RDB)`, at);
+    }
+    if (used < plain.length) {
+      throw this.error("CORRUPT", "bytes after the RDB's end inside the LZ4 frame", at);
     }
   }
 
@@ -1420,4 +2116,22 @@ function intAscii(v: number): Uint8Array {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
+}
+
+/** `sdscmplen` order: shorter first, then bytes. */
+function lengthThenBytes(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return a.length - b.length;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+/**
+ * Name and version of a key-metadata class from its 32-bit spec (Redis
+ * `keyMetaClassDecode`): four 6-bit characters from the top, then a 5-bit
+ * version and 3 flag bits. Returned as `name/v<version>`.
+ */
+function keyMetaClassName(spec: number): string {
+  let name = "";
+  for (let i = 0; i < 4; i++) name += KEY_META_CHARSET[(spec >>> (26 - 6 * i)) & 63];
+  return `${name}/v${(spec >>> 3) & 31}`;
 }

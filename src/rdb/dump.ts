@@ -3,8 +3,14 @@
  * consumes (Redis `cluster.c`, `createDumpPayload` / `verifyDumpPayload`):
  *
  * ```
- * [type byte][value, RDB encoding][u16 LE RDB version][u64 LE CRC-64 of everything before it]
+ * [0xF3 key metadata]? [type byte][value, RDB encoding][u16 LE RDB version][u64 LE CRC-64 of everything before it]
  * ```
+ *
+ * Redis ≥ 8.6 (RDB ≥ 13) may put the key's module metadata (opcode 243)
+ * before the type byte; it is skipped and counted like in a file. Redis 8.10
+ * (RDB 15) writes template hashes as the self-contained types 29 and 31; the
+ * REF forms 30 and 32, which name templates of an RDB file, are refused as
+ * Redis refuses them.
  *
  * The value is decoded by the RDB decoder in single-value mode, so a payload
  * reaches the same {@linkcode RdbSink} callbacks as a key of an RDB file.
@@ -50,8 +56,8 @@ export interface DumpPayloadInfo {
 /**
  * The RDB version in a payload's footer and the flavour it implies: Redis
  * versions up to {@linkcode MAX_REDIS_RDB_VERSION} (Redis accepts any version
- * not above its own), Valkey 9's 80/81. Anything else is refused, since the
- * meaning of its type bytes is unknown.
+ * not above its own; 13–15 are Redis 8.6–8.10), Valkey 9's 80/81. Anything
+ * else is refused, since the meaning of its type bytes is unknown.
  */
 export function dumpPayloadVersion(payload: Uint8Array): { version: number; flavor: RdbFlavor } {
   checkLength(payload);
@@ -59,7 +65,12 @@ export function dumpPayloadVersion(payload: Uint8Array): { version: number; flav
   const version = payload[at] | (payload[at + 1] << 8);
   if (version <= MAX_REDIS_RDB_VERSION) return { version, flavor: "redis" };
   if (VALKEY_RDB_VERSIONS.includes(version)) return { version, flavor: "valkey" };
-  throw new RdbError("UNSUPPORTED_VERSION", `DUMP payload of unsupported RDB version ${version}`, at);
+  // Redis answers "DUMP payload version or checksum are wrong" for both failures.
+  throw new RdbError(
+    "UNSUPPORTED_VERSION",
+    `DUMP payload version or checksum are wrong: unsupported RDB version ${version}`,
+    at,
+  );
 }
 
 /**
@@ -96,7 +107,7 @@ export function decodeDumpPayload(
   const { version, flavor } = dumpPayloadVersion(payload);
   const checksumVerified = verifyChecksum(payload);
   const body = payload.subarray(0, payload.length - FOOTER);
-  const decoder = new RdbDecoder(sink, options);
+  const decoder = new RdbDecoder(sink, { ...options, totalBytes: body.length });
   decoder.expectValue(target.db, target.key, target.expireAtMs, flavor, version);
   const consumed = decoder.push(body);
   if (!decoder.done) {
@@ -130,7 +141,11 @@ function verifyChecksum(payload: Uint8Array): boolean {
   if (!crc.equalsLE(payload, at)) {
     let stored = "";
     for (let i = payload.length - 1; i >= at; i--) stored += payload[i].toString(16).padStart(2, "0");
-    throw new RdbError("CHECKSUM", `DUMP payload checksum mismatch: stored ${stored}, computed ${crc.hex()}`, at);
+    throw new RdbError(
+      "CHECKSUM",
+      `DUMP payload version or checksum are wrong: checksum mismatch, stored ${stored}, computed ${crc.hex()}`,
+      at,
+    );
   }
   return true;
 }

@@ -23,6 +23,8 @@ export interface EntryCursor {
   number(): number;
   /** Elements stepped over so far. */
   readonly count: number;
+  /** True when the current element is stored as an integer (not a string). */
+  readonly isInteger: boolean;
 }
 
 /**
@@ -47,9 +49,20 @@ export abstract class IntOrBytesCursor implements EntryCursor {
     protected readonly buf: Uint8Array,
     /** Absolute RDB offset of `buf[0]`, for error reports. */
     protected readonly base: number,
+    /**
+     * False when `buf` is not a byte range of the RDB (an LZF-decompressed
+     * blob): errors then report `base` itself, the start of the compressed
+     * string, since positions inside the blob have no offset in the input.
+     */
+    protected readonly exact = true,
   ) {}
 
   abstract next(): boolean;
+
+  /** True when the current element is stored as an integer (not a string). */
+  get isInteger(): boolean {
+    return this.isInt;
+  }
 
   bytes(): Uint8Array {
     if (!this.isInt) return this.buf.subarray(this.sStart, this.sEnd);
@@ -65,7 +78,8 @@ export abstract class IntOrBytesCursor implements EntryCursor {
 
   /** A CORRUPT error at a position of the blob. */
   protected corrupt(what: string, at: number): RdbError {
-    return new RdbError("CORRUPT", `${this.kind}: ${what}`, this.base + at);
+    if (this.exact) return new RdbError("CORRUPT", `${this.kind}: ${what}`, this.base + at);
+    return new RdbError("CORRUPT", `${this.kind}: ${what} (at ${at} of the decompressed blob)`, this.base);
   }
 
   /** Name of the encoding, for messages. */

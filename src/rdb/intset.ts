@@ -30,8 +30,8 @@ export class IntsetCursor extends IntOrBytesCursor {
   readonly length: number;
   private p = 8;
 
-  constructor(buf: Uint8Array, base: number) {
-    super(buf, base);
+  constructor(buf: Uint8Array, base: number, exact = true) {
+    super(buf, base, exact);
     if (buf.length < 8) throw this.corrupt(`blob of ${buf.length} bytes is too short`, 0);
     this.width = u32le(buf, 0);
     if (this.width !== 2 && this.width !== 4 && this.width !== 8) {

@@ -2,6 +2,12 @@
  * RDB decoding: a streaming decoder for Redis/Valkey snapshots, the CRC-64
  * and LZF it relies on, and readers for the compact encodings.
  *
+ * Reads `REDIS0001`–`REDIS0015` (Redis up to 8.10: key metadata, streams
+ * 26/27 and arrays as placeholders, hash templates decoded), `VALKEY080`/
+ * `VALKEY081` (Valkey 9), Valkey 9.2's `VKCS` LZ4 envelope, and DUMP
+ * payloads of the same versions. Anything else stops with a typed
+ * {@linkcode RdbError} naming what and where.
+ *
  * @example
  * ```ts
  * import { decodeRdb } from "./mod.ts";
@@ -35,11 +41,13 @@ export {
   type RdbFlavor,
   StringEncoding,
   typeNameOf,
+  unknownTypeNote,
   VALKEY_RDB_VERSIONS,
   ValueType,
 } from "./constants.ts";
 export { Crc64, crc64 } from "./crc64.ts";
 export { lzfCompress, lzfDecompress } from "./lzf.ts";
+export { lz4DecompressBlock, Lz4FrameDecoder, parseVkcsEnvelope, type VkcsEnvelope, Xxh32, xxh32 } from "./lz4.ts";
 export type { EntryCursor } from "./entries.ts";
 export { ListpackCursor } from "./listpack.ts";
 export { ZiplistCursor } from "./ziplist.ts";
@@ -51,14 +59,15 @@ export { moduleEncVer, moduleTypeName } from "./module_id.ts";
  * Decode a complete RDB held in memory, feeding it to a {@linkcode RdbDecoder}
  * in chunks of `chunkSize` bytes. Bytes after the RDB's end are ignored
  * (`summary.bytes` says where it ended). Throws `RdbError` on bad input,
- * `TRUNCATED` when the bytes end before the RDB does.
+ * `TRUNCATED` when the bytes end before the RDB does (or a length points
+ * past them: the input's size is known here).
  */
 export function decodeRdb(
   bytes: Uint8Array,
   sink: RdbSink,
   options: RdbDecoderOptions & { chunkSize?: number } = {},
 ): RdbSummary {
-  const dec = new RdbDecoder(sink, options);
+  const dec = new RdbDecoder(sink, { totalBytes: bytes.length, ...options });
   const step = Math.max(1, options.chunkSize ?? 1 << 16);
   for (let at = 0; at < bytes.length && !dec.done; at += step) {
     dec.push(bytes.subarray(at, Math.min(at + step, bytes.length)));

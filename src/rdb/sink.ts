@@ -21,15 +21,16 @@ export type ExpireAt = number | null;
  * Collections (list, set, zset, hash) are either decoded in full — when the
  * sink has `onCollectionStart` (then it must have every element method and
  * `onCollectionEnd`) — or reported with one `onPlaceholder` call after their
- * bytes were consumed and validated. Streams and module values are always
- * placeholders. Empty collections are skipped, as Redis skips them on load.
+ * bytes were consumed and validated. Streams, arrays (Redis 8.8) and module
+ * values are always placeholders. Empty collections are skipped, as Redis
+ * skips them on load.
  */
 export interface RdbSink {
   /** A string value (type 0). Integer-encoded strings arrive as their decimal text. */
   onString(db: number, key: Uint8Array, value: Uint8Array, expireAtMs: ExpireAt): void;
   /**
    * A value consumed without being decoded: `typeName` is "list" | "set" |
-   * "zset" | "hash" | "stream" | a module's 9-character type name.
+   * "zset" | "hash" | "stream" | "array" | a module's 9-character type name.
    */
   onPlaceholder(db: number, key: Uint8Array, typeName: string, expireAtMs: ExpireAt): void;
   /** An AUX field (`redis-ver`, `repl-id`, `repl-offset`, …). `value` is the raw bytes, `text` their UTF-8 reading. */
@@ -75,8 +76,17 @@ export interface RdbSummary {
   emptyKeysSkipped: number;
   /** MODULE_AUX records skipped, by module name. */
   moduleAux: Record<string, number>;
-  /** Bytes of the RDB consumed so far. */
+  /**
+   * Key metadata skipped (Redis ≥ 8.6, opcode 243 before a key's type): one
+   * count per class, named `<4-char class>/v<version>`.
+   */
+  keyMeta: Record<string, number>;
+  /** Hash-template records read (Redis ≥ 8.10, opcode 242). */
+  hashTemplates: number;
+  /** Bytes of the input consumed so far (of the compressed input when `compression` is set). */
   bytes: number;
   /** True when the file carried a non-zero checksum and it matched. */
   checksumVerified: boolean;
+  /** "lz4" when the RDB came inside a Valkey `VKCS` envelope, else null. */
+  compression: "lz4" | null;
 }

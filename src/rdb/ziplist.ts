@@ -40,8 +40,8 @@ export class ZiplistCursor extends IntOrBytesCursor {
   private lastStart = HEADER;
   private finished = false;
 
-  constructor(buf: Uint8Array, base: number) {
-    super(buf, base);
+  constructor(buf: Uint8Array, base: number, exact = true) {
+    super(buf, base, exact);
     if (buf.length < HEADER + 1) throw this.corrupt(`blob of ${buf.length} bytes is too short`, 0);
     const total = u32le(buf, 0);
     if (total !== buf.length) throw this.corrupt(`header says ${total} bytes, blob has ${buf.length}`, 0);

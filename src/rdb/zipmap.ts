@@ -1,7 +1,7 @@
 /**
  * Zipmap reader (Redis `src/zipmap.c`, RDB < 4 hashes).
  *
- * Layout: a count byte (254 or more = "walk to count"), then entries
+ * Layout: a count byte (254 = "walk to count", otherwise the pair count), then entries
  * `<len>key<len><free>value<free bytes>` and a final 0xFF. A length is one
  * byte below 254, or 254 followed by a u32 (little-endian, as written on x86).
  * The cursor yields field, value, field, value…
@@ -25,14 +25,14 @@ import { IntOrBytesCursor } from "./entries.ts";
  */
 export class ZipmapCursor extends IntOrBytesCursor {
   protected readonly kind = "zipmap";
-  /** Declared pair count, or 254+ when unknown. */
+  /** Declared pair count, or 254 when unknown. */
   readonly declared: number;
   private p = 1;
   private onValue = false;
   private finished = false;
 
-  constructor(buf: Uint8Array, base: number) {
-    super(buf, base);
+  constructor(buf: Uint8Array, base: number, exact = true) {
+    super(buf, base, exact);
     if (buf.length < 2) throw this.corrupt(`blob of ${buf.length} bytes is too short`, 0);
     this.declared = buf[0];
   }
@@ -45,7 +45,10 @@ export class ZipmapCursor extends IntOrBytesCursor {
     if (b[q] === 0xff) {
       if (this.onValue) throw this.corrupt("key without a value", q);
       if (q !== last) throw this.corrupt("terminator before the end of the blob", q);
-      if (this.declared < 254 && this.declared * 2 !== this.count) {
+      // As Redis's zipmapValidateIntegrity: at least one pair, and a count
+      // byte that is either 254 ("walk to count") or the pair count.
+      if (this.count === 0) throw this.corrupt("empty zipmap", 0);
+      if (this.declared !== 254 && this.declared * 2 !== this.count) {
         throw this.corrupt(`header counts ${this.declared} pairs, found ${this.count >> 1}`, 0);
       }
       this.finished = true;

@@ -247,11 +247,17 @@ export class Writer {
   len(n: number): this {
     if (n < 64) return this.raw(n);
     if (n < 16384) return this.raw(0x40 | (n >> 8), n & 255);
-    return this.raw(0x80, (n >>> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255);
+    if (n < 2 ** 32) return this.raw(0x80, (n >>> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255);
+    const v = BigInt(n);
+    this.raw(0x81);
+    for (let i = 7n; i >= 0n; i--) this.raw(Number((v >> (8n * i)) & 255n));
+    return this;
   }
   str(s: string | Uint8Array): this {
     const b = typeof s === "string" ? te.encode(s) : s;
-    return this.len(b.length).raw(...b);
+    this.len(b.length);
+    for (const x of b) this.parts.push(x); // no spread: strings may be large
+    return this;
   }
   i64(n: number): this {
     const v = BigInt(n);

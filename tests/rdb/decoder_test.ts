@@ -135,10 +135,12 @@ describe("damaged input", () => {
     rejects(te.encode("REDIS00x1\xff"), "BAD_MAGIC", 0);
   });
 
-  it("unsupported versions", () => {
-    rejects(te.encode("REDIS0013\xff"), "UNSUPPORTED_VERSION");
-    rejects(te.encode("REDIS0000\xff"), "UNSUPPORTED_VERSION");
-    rejects(te.encode("VALKEY079\xff"), "UNSUPPORTED_VERSION");
+  it("unsupported versions name the version and its offset", () => {
+    const e = rejects(te.encode("REDIS0016\xff"), "UNSUPPORTED_VERSION", 5);
+    assert.match(e.message, /REDIS0016/);
+    rejects(te.encode("REDIS0000\xff"), "UNSUPPORTED_VERSION", 5);
+    rejects(te.encode("VALKEY079\xff"), "UNSUPPORTED_VERSION", 6);
+    assert.match(rejects(te.encode("VALKEY082\xff"), "UNSUPPORTED_VERSION", 6).message, /VALKEY082/);
   });
 
   it("unknown type byte, with its offset", () => {
@@ -198,11 +200,16 @@ describe("damaged input", () => {
     rejects(bad, "CHECKSUM", bytes.length - 8);
   });
 
-  it("a length beyond 2^53 is CORRUPT; a huge string is TOO_LARGE", () => {
+  it("a length beyond 2^53 is CORRUPT; a huge string is TRUNCATED (known size) or TOO_LARGE (streaming)", () => {
     const w = new Writer().text("REDIS0011").raw(1).str("k").raw(0x81, 0x00, 0x40, 0, 0, 0, 0, 0, 0).raw(255);
     rejects(w.bytes(), "CORRUPT", 12);
     const w2 = new Writer().text("REDIS0011").raw(0).str("k").raw(0x80, 0x7f, 0, 0, 0).raw(255);
-    rejects(w2.bytes(), "TOO_LARGE", 12);
+    rejects(w2.bytes(), "TRUNCATED", 12); // decodeRdb knows the input's size
+    const dec = new RdbDecoder(modelSink(true).sink, { maxStringBytes: 1 << 20 });
+    assert.throws(
+      () => dec.push(w2.bytes()),
+      (e) => e instanceof RdbError && e.reason === "TOO_LARGE" && e.offset === 12,
+    );
   });
 
   it("errors are sticky and sink errors pass through unchanged", () => {

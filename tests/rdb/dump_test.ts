@@ -6,6 +6,7 @@ import { decodeDumpPayload, type DumpPayloadInfo, RdbError, type RdbErrorReason 
 import { replayCapture } from "../_support/fake_primary.ts";
 import { RespCommandParser } from "../_support/resp.ts";
 import { conv, type Entry, modelSink, Writer } from "./_helpers.ts";
+import { keyMetaSpec, listpack } from "./_synthetic.ts";
 
 const te = new TextEncoder();
 const KEY = te.encode("the-key");
@@ -131,6 +132,41 @@ describe("DUMP payloads built by hand", () => {
   });
 });
 
+describe("DUMP payloads of Redis 8.6–8.10 (RDB 13–15)", () => {
+  it("module key metadata (243) before the type byte is skipped", () => {
+    const w = new Writer().raw(243).len(1).raw(...keyMetaSpec("KMT1", 1, 1)).len(2).len(7).len(0).raw(0).str("v");
+    const { entry, info } = decode(payload(w, 13));
+    assert.deepEqual(entry, { type: "string", value: "v" });
+    assert.deepEqual(info, { typeName: "string", version: 13, flavor: "redis", checksumVerified: true });
+    // Before RDB 13 the byte is no value type.
+    rejects(payload(new Writer().raw(243).len(0).raw(0).str("v"), 12), "UNKNOWN_TYPE", 0);
+  });
+
+  it("self-contained template hashes (29, 31): the bytes of Redis's hash-templates.tcl", () => {
+    const names = listpack(["field1", "field2"]);
+    assert.deepEqual([...names.subarray(0, 8)], [0x17, 0, 0, 0, 2, 0, 0x86, 0x66]);
+    const lp = decode(payload(new Writer().raw(29).len(0).str(names).str(listpack([0, "1", "2"])), 15));
+    assert.deepEqual(lp.entry, { type: "hash", value: { field1: "1", field2: "2" } });
+    assert.equal(lp.info.version, 15);
+    const arr = new Writer().raw(0x1f, 0x01, 0x02).str("field1").str("field2").raw(0xc0, 0x01, 0xc0, 0x02);
+    assert.deepEqual(decode(payload(arr, 15)).entry, { type: "hash", value: { field1: "1", field2: "2" } });
+    // The tcl test's deliberately short values listpack: id + 1 value for 2 fields.
+    const short = new Writer().raw(29).len(0).str(names).raw(0x0b, 0x0b, 0, 0, 0, 2, 0, 0, 1, 1, 1, 0xff);
+    rejects(payload(short, 15), "CORRUPT", undefined);
+  });
+
+  it("the REF forms (30, 32) are refused, as Redis refuses them in a DUMP payload", () => {
+    const e = rejects(payload(new Writer().raw(30).str(listpack([0, "1"])), 15), "CORRUPT", 0);
+    assert.match(e.message, /not valid in a DUMP payload/);
+    rejects(payload(new Writer().raw(32).len(0).str("v"), 15), "CORRUPT", 0);
+  });
+
+  it("an array (28) is a placeholder", () => {
+    const w = new Writer().raw(28).len(1).len(0).len(3).len(1).i64(5);
+    assert.deepEqual(decode(payload(w, 14)).entry, { type: "array" });
+  });
+});
+
 describe("damaged DUMP payloads", () => {
   const good = () => payload(new Writer().raw(1).len(2).str("ab").str("cd"));
 
@@ -142,7 +178,7 @@ describe("damaged DUMP payloads", () => {
   });
 
   it("versions the decoder does not know are refused before anything else", () => {
-    for (const v of [13, 79, 82, 0xffff]) {
+    for (const v of [16, 79, 82, 0xffff]) {
       const p = payload(new Writer().raw(0).str("v"), v);
       const e = rejects(p, "UNSUPPORTED_VERSION", p.length - 10);
       assert.match(e.message, new RegExp(`version ${v}`));
