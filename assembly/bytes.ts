@@ -165,3 +165,26 @@ export function writeIntText(p: usize, v: i64): void {
   } while (u != 0);
   if (v < 0) store<u8>(p, 0x2d);
 }
+
+/**
+ * memcmp order of (a, al) and (b, bl), a shorter common prefix first (Redis's
+ * sdscmp: the order of set members, hash fields and zset ties): -1, 0 or 1.
+ * Compares 8 bytes at a time, byte-swapped so the first byte weighs most.
+ */
+export function compareBytes(a: usize, al: u32, b: usize, bl: u32): i32 {
+  const n = al < bl ? al : bl;
+  let i: u32 = 0;
+  while (n - i >= 8) {
+    const x = load<u64>(a + i);
+    const y = load<u64>(b + i);
+    if (x != y) return bswap<u64>(x) < bswap<u64>(y) ? -1 : 1;
+    i += 8;
+  }
+  while (i < n) {
+    const x = load<u8>(a + i);
+    const y = load<u8>(b + i);
+    if (x != y) return x < y ? -1 : 1;
+    i++;
+  }
+  return al == bl ? 0 : al < bl ? -1 : 1;
+}

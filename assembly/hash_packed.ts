@@ -19,7 +19,7 @@
  * (ptr, len) arguments belong to the caller and never point into the block.
  */
 import { alloc, capacityOf, free } from "./memory";
-import { compareBytes } from "./hash_table";
+import { compareBytes } from "./bytes";
 import { checkBlock } from "./check_core";
 
 /** Representation tag of a packed hash (first byte of the structure). */

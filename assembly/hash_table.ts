@@ -14,7 +14,7 @@
  * with no other dictFind in between. (ptr, len) arguments belong to the
  * caller.
  */
-import { readVarint, varintSize, writeVarint } from "./bytes";
+import { compareBytes, readVarint, varintSize, writeVarint } from "./bytes";
 import {
   dictAdd, dictCheck, dictClear, dictCount, dictInit, dictIsRehashing, dictRehash, dictReplaceFound, dictReserve,
   dictScan, DICT_BYTES,
@@ -28,27 +28,6 @@ import { checkBlock, checkFail, CK_HASH } from "./check_core";
 export const HASH_TABLE: u8 = 2;
 /** Header bytes: tag word + dict header. */
 export const TABLE_BYTES: u32 = 8 + DICT_BYTES;
-
-// ---------------------------------------------------------------- byte order
-
-/** memcmp order, a shorter common prefix first: < 0, 0, > 0 (Redis's field/member order). */
-export function compareBytes(a: usize, al: u32, b: usize, bl: u32): i32 {
-  const n = al < bl ? al : bl;
-  let i: u32 = 0;
-  while (n - i >= 8) {
-    const x = bswap<u64>(load<u64>(a + i));
-    const y = bswap<u64>(load<u64>(b + i));
-    if (x != y) return x < y ? -1 : 1;
-    i += 8;
-  }
-  while (i < n) {
-    const x = i32(load<u8>(a + i));
-    const y = i32(load<u8>(b + i));
-    if (x != y) return x - y;
-    i++;
-  }
-  return al < bl ? -1 : al > bl ? 1 : 0;
-}
 
 // ---------------------------------------------------------------- field entries
 

@@ -23,6 +23,7 @@
  * and free the old one: they return the block's current address, which the
  * owner stores. (ptr, len) arguments belong to the caller and are only read.
  */
+import { compareBytes } from "./bytes";
 import { alloc, capacityOf, free, shrinkSmall, SMALL_MAX } from "./memory";
 import { checkBlock } from "./check_core";
 
@@ -37,28 +38,6 @@ import { checkBlock } from "./check_core";
 
 // ---------------------------------------------------------------- byte order
 
-/**
- * memcmp order of (a, al) and (b, bl), shorter first on a common prefix:
- * < 0, 0 or > 0. Compares 8 bytes at a time (byte-swapped so the first byte
- * is the most significant).
- */
-export function compareBytes(a: usize, al: u32, b: usize, bl: u32): i32 {
-  const n = al < bl ? al : bl;
-  let i: u32 = 0;
-  while (n - i >= 8) {
-    const x = load<u64>(a + i);
-    const y = load<u64>(b + i);
-    if (x != y) return bswap<u64>(x) < bswap<u64>(y) ? -1 : 1;
-    i += 8;
-  }
-  while (i < n) {
-    const x = u32(load<u8>(a + i));
-    const y = u32(load<u8>(b + i));
-    if (x != y) return x < y ? -1 : 1;
-    i++;
-  }
-  return al == bl ? 0 : al < bl ? -1 : 1;
-}
 
 // ---------------------------------------------------------------- fields
 

@@ -15,7 +15,7 @@
  * can be chosen by anyone), needs a second array of the same size. Nothing
  * here allocates.
  */
-import { compareBytes } from "./set_packed";
+import { compareBytes } from "./bytes";
 
 // @ts-ignore: decorator
 @inline export const SORT_RECORD: u32 = 24;

@@ -31,7 +31,8 @@ import {
 } from "./dict";
 import { alloc, free } from "./memory";
 import { checkBlock, checkFail, checkFailed, CK_SKIPLIST } from "./check_core";
-import { compareBytes, compareScored, ENC_SKIPLIST, inRangeMax, inRangeMin, rangeIsEmpty } from "./zset_common";
+import { compareBytes } from "./bytes";
+import { compareScored, ENC_SKIPLIST, inRangeMax, inRangeMin, rangeIsEmpty } from "./zset_common";
 
 // @ts-ignore: decorator
 @inline const MAX_LEVEL: u32 = 32;

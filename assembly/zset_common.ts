@@ -6,6 +6,7 @@
  * Ownership: nothing here owns memory. The lex range bounds point into
  * host-owned scratch and are only valid during the export call that set them.
  */
+import { compareBytes } from "./bytes";
 
 /** First byte of every zset structure: which encoding it uses. */
 export const ENC_PACKED: u8 = 1;
@@ -21,25 +22,6 @@ export const PACKED_MAX_VALUE: u32 = 64;
 }
 
 // ---------------------------------------------------------------- order
-
-/** memcmp over the common length, then the shorter first (Redis sdscmp). */
-export function compareBytes(a: usize, al: u32, b: usize, bl: u32): i32 {
-  const n = al < bl ? al : bl;
-  let i: u32 = 0;
-  while (n - i >= 8) {
-    const x = load<u64>(a + i);
-    const y = load<u64>(b + i);
-    if (x != y) return bswap<u64>(x) < bswap<u64>(y) ? -1 : 1;
-    i += 8;
-  }
-  while (i < n) {
-    const x = load<u8>(a + i);
-    const y = load<u8>(b + i);
-    if (x != y) return x < y ? -1 : 1;
-    i++;
-  }
-  return al == bl ? 0 : al < bl ? -1 : 1;
-}
 
 /** Order of (s1, m1) against (s2, m2): score first (-0 == 0), then member bytes. */
 export function compareScored(s1: f64, p1: usize, l1: u32, s2: f64, p2: usize, l2: u32): i32 {
