@@ -15,11 +15,18 @@
  * @module
  */
 
-export { Mirror, type MirrorStats } from "./src/mirror.ts";
+export {
+  Mirror,
+  type MirrorState,
+  type MirrorStats,
+  type OfflineMirrorOptions,
+  type RdbLoadProgress,
+  type RdbSource,
+} from "./src/mirror.ts";
 export type { MirrorOptions } from "./src/options.ts";
 export { Reader } from "./src/reader.ts";
 export type { KeyInput, ReadMethods, Text } from "./src/reads.ts";
-export type { AppliedUnit, MirrorEvents, MirrorState } from "./src/replication/replicator.ts";
+export type { AppliedUnit, MirrorEvents } from "./src/replication/replicator.ts";
 export {
   AuthError,
   ConnectionError,

@@ -18,6 +18,7 @@ import {
 import { DICT_BYTES, dictCheck } from "./dict";
 import { entryPayload, entrySize, entryTag, isInlineType, TAG_TTL, TYPE_MASK } from "./entry";
 import { hashCheck } from "./hash";
+import { loadCheck } from "./bulk";
 import { ioCheck } from "./io";
 import { dbDict, ksDbArray, ksDbCount } from "./keyspace";
 import { listCheck } from "./list";
@@ -59,6 +60,7 @@ function walk(): void {
   const n = ksDbCount();
   checkBlock(ksDbArray(), n * DICT_BYTES);
   ioCheck();
+  loadCheck();
   for (let db: u32 = 0; db < n && !checkFailed(); db++) dictCheck(dbDict(db), entryCheck);
   if (!checkFailed() && !memWalkFree(freeRegion)) checkFail(CK_FREE_LIST, 0);
 }

@@ -95,9 +95,17 @@ function findInChain(link: usize, kp: usize, kl: u32): usize {
 
 /** Entry holding key (kp, kl), or 0. Sets foundLink on success. */
 export function dictFind(d: usize, kp: usize, kl: u32): usize {
+  if (load<u32>(d + D_T0) == 0) return 0;
+  return dictFindHashed(d, kp, kl, u32(hashBytes(kp, kl)));
+}
+
+/**
+ * dictFind with the key's hash already computed (`u32(hashBytes(kp, kl))`):
+ * a write that finds, then adds with dictAddHashed, hashes the key once.
+ */
+export function dictFindHashed(d: usize, kp: usize, kl: u32, h: u32): usize {
   const t0 = load<u32>(d + D_T0);
   if (t0 == 0) return 0;
-  const h = u32(hashBytes(kp, kl));
   const i0 = h & load<u32>(d + D_M0);
   const t1 = load<u32>(d + D_T1);
   if (t1 == 0 || i0 >= load<u32>(d + D_IDX)) {
@@ -105,6 +113,26 @@ export function dictFind(d: usize, kp: usize, kl: u32): usize {
     if (e != 0 || t1 == 0) return e;
   }
   return findInChain(t1 + ((h & load<u32>(d + D_M1)) << 2), kp, kl);
+}
+
+/**
+ * Warms the cache for a coming lookup of hash h: reads its bucket and the
+ * chain's first entry (the value is returned only so the reads stay).
+ * Lookups one after the other wait for each cache miss in turn; touching a
+ * batch of keys first keeps many independent reads in flight at once, so
+ * the lookups that follow mostly hit the cache (bulk loads: bulk.ts).
+ */
+export function dictTouch(d: usize, h: u32): u32 {
+  const t0 = load<u32>(d + D_T0);
+  if (t0 == 0) return 0;
+  const e = load<u32>(t0 + ((h & load<u32>(d + D_M0)) << 2));
+  let v: u32 = e == 0 ? 0 : load<u32>(e);
+  const t1 = load<u32>(d + D_T1);
+  if (t1 != 0) {
+    const e1 = load<u32>(t1 + ((h & load<u32>(d + D_M1)) << 2));
+    if (e1 != 0) v ^= load<u32>(e1);
+  }
+  return v;
 }
 
 // ---------------------------------------------------------------- mutation
@@ -132,7 +160,11 @@ export function dictReserve(d: usize): bool {
  * dictFind, and dictReserve succeeded) and grows the table if due.
  */
 export function dictAdd(d: usize, e: usize): void {
-  const h = u32(hashBytes(entryKeyPtr(e), entryKeyLen(e)));
+  dictAddHashed(d, e, u32(hashBytes(entryKeyPtr(e), entryKeyLen(e))));
+}
+
+/** dictAdd with the entry key's hash already computed (`u32(hashBytes(key))`). */
+export function dictAddHashed(d: usize, e: usize, h: u32): void {
   const t1 = load<u32>(d + D_T1);
   const slot = t1 != 0
     ? t1 + ((h & load<u32>(d + D_M1)) << 2)
@@ -204,6 +236,30 @@ export function dictRehash(d: usize, n: u32): bool {
   store<u32>(d + D_M1, 0);
   store<u32>(d + D_IDX, 0);
   return false;
+}
+
+/** Largest table a size hint may ask for (2^24 buckets, 64 MiB): a corrupt count cannot reserve more. */
+// @ts-ignore: decorator
+@inline const MAX_HINT: u32 = 1 << 24;
+
+/**
+ * Sizes the table for n entries ahead of a bulk fill (Redis's dictExpand on
+ * RESIZEDB, or on a collection whose length the snapshot states), so the
+ * fill never rehashes. A dict without a table gets one at once (fresh
+ * memory needs no zeroing); a smaller table starts an incremental grow.
+ * Best effort: nothing changes when memory is full, or when rehashing.
+ */
+export function dictExpand(d: usize, n: u32): void {
+  if (n > MAX_HINT) n = MAX_HINT;
+  const size = nextPow2(n < MIN_SIZE ? MIN_SIZE : n);
+  if (load<u32>(d + D_T0) == 0) {
+    const t = allocTable(size);
+    if (t == 0) return;
+    store<u32>(d + D_T0, t);
+    store<u32>(d + D_M0, size - 1);
+    return;
+  }
+  if (load<u32>(d + D_T1) == 0 && size > load<u32>(d + D_M0) + 1) startRehash(d, size);
 }
 
 function startRehash(d: usize, size: u32): void {

@@ -24,9 +24,9 @@
  * the same fields).
  */
 import { ST_HASH_NOT_INTEGER, ST_NOT_INTEGER, ST_OK, ST_OVERFLOW, ST_STORE_FULL, ST_WRONGTYPE, T_HASH } from "./abi";
-import { intTextLen, parsedInt, parseStrictInt, writeIntText } from "./bytes";
+import { hashBytes, intTextLen, parsedInt, parseStrictInt, writeIntText } from "./bytes";
 import { collCreate, collLookup, collPtr, collRemoveKey, collSetPtr, collType } from "./collection";
-import { dictBeforeWrite, dictFind, dictRemoveFound, dictReserve } from "./dict";
+import { dictAddHashed, dictBeforeWrite, dictExpand, dictFind, dictFindHashed, dictRemoveFound, dictReserve } from "./dict";
 import { outF64, outFinish, outItem, outReset } from "./io";
 import { alloc, free } from "./memory";
 import { checkFail, CK_HASH } from "./check_core";
@@ -159,13 +159,18 @@ function convertToTable(h: usize): usize {
   return t;
 }
 
-/** Adds a field known to be absent from table h: 1, or ST_STORE_FULL. */
-function tableAdd(h: usize, fp: usize, fl: u32, vp: usize, vl: u32): i32 {
+/**
+ * Adds a field known to be absent from table h (`hv`: its hash): 1, or
+ * ST_STORE_FULL. A resize this starts proceeds incrementally with later
+ * writes, as Redis's: finishing it here would stall one HSET (or a load)
+ * for as long as moving every field takes.
+ */
+function tableAdd(h: usize, fp: usize, fl: u32, vp: usize, vl: u32, hv: u32): i32 {
   if (!dictReserve(tableDict(h))) return ST_STORE_FULL;
   const e = alloc(feSizeFor(fl, vl, false));
   if (e == 0) return ST_STORE_FULL;
   feWrite(e, fp, fl, vp, vl, NO_TTL);
-  tableLinkBuilding(h, e);
+  dictAddHashed(tableDict(h), e, hv);
   return 1;
 }
 
@@ -197,10 +202,15 @@ function hashPut(h: usize, fp: usize, fl: u32, vp: usize, vl: u32, flags: u32): 
     if (t == 0) return ST_STORE_FULL;
     cur = h = t;
   }
+  return tablePut(h, fp, fl, vp, vl, flags, u32(hashBytes(fp, fl)));
+}
+
+/** hashPut on table h, the field's hash `hv` already computed. */
+function tablePut(h: usize, fp: usize, fl: u32, vp: usize, vl: u32, flags: u32, hv: u32): i32 {
   const d = tableDict(h);
   dictBeforeWrite(d);
-  const e = dictFind(d, fp, fl);
-  if (e == 0) return tableAdd(h, fp, fl, vp, vl);
+  const e = dictFindHashed(d, fp, fl, hv);
+  if (e == 0) return tableAdd(h, fp, fl, vp, vl, hv);
   if ((flags & HSET_NX) != 0) return 0;
   const expire = (flags & HSET_KEEPTTL) != 0 ? feExpire(e) : NO_TTL;
   return feReplace(e, vp, vl, expire) < 0 ? ST_STORE_FULL : 0;
@@ -233,11 +243,58 @@ function hashNewWith(fp: usize, fl: u32, vp: usize, vl: u32): usize {
   }
   const t = tableNew();
   if (t == 0) return 0;
-  if (tableAdd(t, fp, fl, vp, vl) < 0) {
+  if (tableAdd(t, fp, fl, vp, vl, u32(hashBytes(fp, fl))) < 0) {
     tableFree(t);
     return 0;
   }
   return t;
+}
+
+// ---------------------------------------------------------------- loading (bulk.ts)
+
+/**
+ * Loader path: sets a field (with its TTL, -1 none) in hash structure h,
+ * creating the structure when h is 0 (a table presized for `sizeHint`
+ * fields when that passes the packed limit). With `hashed`, `hv` is the
+ * field's hash (computed ahead by the caller, who touched its bucket). A field already there takes the new
+ * value and TTL. Returns the structure (moved, converted or new), or 0 when
+ * memory is full (h keeps its fields then, possibly as a table).
+ */
+export function hashLoadPut(
+  h: usize, fp: usize, fl: u32, vp: usize, vl: u32, expire: i64, sizeHint: u32, hv: u32, hashed: bool,
+): usize {
+  if (h != 0 && hashed && !isPacked(h)) {
+    cur = h;
+    if (tablePut(h, fp, fl, vp, vl, 0, hv) < 0) return 0;
+  } else if (h == 0 && sizeHint > MAX_PACKED_FIELDS) {
+    // as Redis's loader: a hash the snapshot says is big starts as a table sized for all of it
+    h = tableNew();
+    if (h == 0) return 0;
+    dictExpand(tableDict(h), sizeHint);
+    if (tableAdd(h, fp, fl, vp, vl, u32(hashBytes(fp, fl))) < 0) {
+      tableFree(h);
+      return 0;
+    }
+    cur = h;
+  } else if (h == 0) {
+    h = hashNewWith(fp, fl, vp, vl);
+    if (h == 0) return 0;
+    cur = h;
+  } else if (hashPut(h, fp, fl, vp, vl, 0) < 0) {
+    return 0;
+  }
+  if (expire < 0) return cur;
+  h = cur;
+  if (isPacked(h)) {
+    const n = packedSetExpire(h, packedFind(h, fp, fl), expire);
+    return n == 0 ? 0 : n;
+  }
+  return feSetExpire(dictFind(tableDict(h), fp, fl), expire) < 0 ? 0 : h;
+}
+
+/** The field table of hash structure h (bulk loads touch it ahead); 0 while packed. */
+export function hashLoadDict(h: usize): usize {
+  return isPacked(h) ? 0 : tableDict(h);
 }
 
 // ---------------------------------------------------------------- key-level writes

@@ -21,6 +21,7 @@ import {
   hashPersistField, hashSetField, hashSetFieldExpire, hashWriteEntries, incrText, incrTextLen,
 } from "./hash";
 import { memInit, memLive, memSetLimit, memSize } from "./memory";
+import { dictExpand } from "./dict";
 import { ksScan } from "./scan";
 import {
   setAddItems, setAddOne, setCardOf, setEncodingOf, setHasMember, setMoveMember, setRemoveItems, setRemoveOne,
@@ -33,8 +34,10 @@ import {
   zsetScoreOf,
 } from "./zset";
 import { setLexRange, setScoreRange, zsetEncoding } from "./zset_common";
-import { R_COUNT } from "./abi";
+import { R_COUNT, R_NUMBER } from "./abi";
 import { storeCheck, storeCheckAt } from "./check";
+import { loadAbort as bAbort, loadBuffer as bBuffer, loadBegin as bBegin, loadEnd as bEnd, loadItems as bItems, loadStrings as bStrings } from "./bulk";
+import { crc64Update } from "./crc64";
 
 // @ts-ignore: decorator
 @inline function badDb(db: u32): bool {
@@ -474,6 +477,58 @@ export function hashGet(p: usize, fp: usize, fl: u32): i32 {
  */
 export function hashEntries(p: usize): i32 {
   return hashWriteEntries(p);
+}
+
+// ---------------------------------------------------------------- bulk loading (bulk.ts)
+
+/** The bulk-load record buffer, of at least `size` bytes (not preserved when it grows); 0 when memory is full. */
+export function loadBuffer(size: u32): usize {
+  return bBuffer(size);
+}
+
+/**
+ * Opens a collection builder for key (kp, kl) of `type` (T_LIST..T_HASH)
+ * whose TTL (unix ms, -1 none) is set at install, with the element count
+ * the snapshot states (0 unknown); drops an unfinished one.
+ * ST_OK, ST_BAD_DB, ST_STORE_FULL.
+ */
+export function loadBegin(db: u32, kp: usize, kl: u32, type: u32, expireMs: f64, sizeHint: u32): i32 {
+  return bBegin(db, kp, kl, u8(type), expireMs, sizeHint);
+}
+
+/** Sizes db's table for `keys` keys ahead of a load (RESIZEDB); best effort. */
+export function loadReserve(db: u32, keys: u32): i32 {
+  if (badDb(db)) return ST_BAD_DB;
+  dictExpand(dbDict(db), keys);
+  return ST_OK;
+}
+
+/** Appends n element records at ip to the open builder (layouts in bulk.ts). ST_OK or ST_STORE_FULL. */
+export function loadItems(ip: usize, n: u32): i32 {
+  return bItems(ip, n);
+}
+
+/** Installs the built collection (replacing the key): 1, 0 when empty (no key), ST_STORE_FULL (dropped). */
+export function loadEnd(): i32 {
+  return bEnd();
+}
+
+/** Drops an unfinished builder and what it built (nothing of it was visible). */
+export function loadAbort(): void {
+  bAbort();
+}
+
+/** SET of n records [u32 len][key][u32 len][value][f64 expire] at ip: n, or ST_STORE_FULL / ST_BAD_DB. */
+export function loadStrings(db: u32, ip: usize, n: u32): i32 {
+  return bStrings(db, ip, n);
+}
+
+/**
+ * CRC-64 (Redis's) of the n bytes at p, continuing from the CRC (lo, hi):
+ * the new CRC as a raw u64 in the result area's R_NUMBER slot.
+ */
+export function crc64(lo: u32, hi: u32, p: usize, n: u32): void {
+  store<u64>(result + R_NUMBER, crc64Update((u64(hi) << 32) | u64(lo), p, n));
 }
 
 // ---------------------------------------------------------------- testing

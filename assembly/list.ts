@@ -665,6 +665,38 @@ function outEntry(p: usize): void {
   return i < 0 ? count + i : i;
 }
 
+// ---------------------------------------------------------------- loading (bulk.ts)
+
+/**
+ * Loader path: appends a value at the tail of list l, creating the list
+ * when l is 0. Returns the list, or 0 when memory is full (l unchanged).
+ *
+ * A load fills node after node, so once the tail node is full the next one
+ * starts at the node limit instead of growing x1.5 through reallocations
+ * (listLoadDone gives the last node's unused room back).
+ */
+export function listLoadPush(l: usize, vp: usize, vl: u32): usize {
+  if (l == 0) return listWith(vp, vl);
+  const s = entSize(vl);
+  const tail = lTail(l);
+  if (nUsed(tail) + s > NODE_LIMIT && s <= NODE_LIMIT) {
+    const m = nodeAlloc(NODE_LIMIT);
+    if (m != 0) {
+      nodeInit(m, 0, s, 1);
+      writeEntry(m + NODE_HDR, vp, vl);
+      linkAfter(l, tail, m);
+      lAddCount(l, 1);
+      return l;
+    }
+  }
+  return pushValue(l, vp, vl, true) ? l : 0;
+}
+
+/** Loader path: the list is complete; best effort, the tail node shrinks to what it holds. */
+export function listLoadDone(l: usize): void {
+  nodeMaybeShrink(l, lTail(l));
+}
+
 // ---------------------------------------------------------------- payload hooks
 
 /** Frees list l and every node it owns. */

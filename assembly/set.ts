@@ -23,10 +23,10 @@
  * multi-member writes: nothing changed by the member that failed).
  */
 import { ST_STORE_FULL, ST_WRONGTYPE, T_SET } from "./abi";
-import { readVarint, varintSize, writeVarint } from "./bytes";
+import { hashBytes, readVarint, varintSize, writeVarint } from "./bytes";
 import { collCreate, collLookup, collPtr, collRemoveKey, collSetPtr, collType } from "./collection";
 import {
-  dictAdd, dictBeforeWrite, dictCheck, dictClear, dictCount, dictFind, dictInit, dictRemoveFound, dictReserve,
+  dictAdd, dictAddHashed, dictBeforeWrite, dictCheck, dictClear, dictCount, dictExpand, dictFind, dictFindHashed, dictInit, dictRemoveFound, dictReserve,
   dictScan, DICT_BYTES, entryKeyLen, entryKeyPtr,
 } from "./dict";
 import { outFinish, outItem, outReset } from "./io";
@@ -118,12 +118,21 @@ function hashedLinkNew(h: usize, mp: usize, ml: u32): bool {
   return true;
 }
 
-/** SADD on a hashed set: 1 added, 0 already there, ST_STORE_FULL. */
+/** SADD on a hashed set: 1 added, 0 already there, ST_STORE_FULL. The member is hashed once. */
 function hashedAdd(h: usize, mp: usize, ml: u32): i32 {
+  return hashedAddHashed(h, mp, ml, u32(hashBytes(mp, ml)));
+}
+
+/** hashedAdd with the member's hash `hv` already computed. */
+function hashedAddHashed(h: usize, mp: usize, ml: u32, hv: u32): i32 {
   const d = dictOf(h);
   dictBeforeWrite(d);
-  if (dictFind(d, mp, ml) != 0) return 0;
-  return hashedLinkNew(h, mp, ml) ? 1 : ST_STORE_FULL;
+  if (dictFindHashed(d, mp, ml, hv) != 0) return 0;
+  if (!dictReserve(d)) return ST_STORE_FULL;
+  const m = memberNew(mp, ml);
+  if (m == 0) return ST_STORE_FULL;
+  dictAddHashed(d, m, hv);
+  return 1;
 }
 
 /** SREM on a hashed set: 1 removed, 0 absent. Never allocates. */
@@ -279,9 +288,15 @@ function setNew(mp: usize, ml: u32): usize {
   return h;
 }
 
-/** Adds a member to the set of entry e: 1 added, 0 already there, ST_STORE_FULL. */
-function addToEntry(e: usize, mp: usize, ml: u32): i32 {
-  const p = collPtr(e);
+/** The structure after the last addToSet (it may have moved or become a hash table). */
+let setCur: usize = 0;
+
+/**
+ * Adds a member to set structure p: 1 added, 0 already there, ST_STORE_FULL
+ * (p unchanged). The structure is in `setCur` afterwards.
+ */
+function addToSet(p: usize, mp: usize, ml: u32): i32 {
+  setCur = p;
   if (!isPacked(p)) return hashedAdd(p, mp, ml);
   const i = ml <= SET_MAX_PACKED_MEMBER ? packedFind(p, mp, ml) : -1;
   if (i >= 0) return 0;
@@ -289,13 +304,51 @@ function addToEntry(e: usize, mp: usize, ml: u32): i32 {
     const h = hashedFromPacked(p, mp, ml);
     if (h == 0) return ST_STORE_FULL;
     packedFree(p);
-    collSetPtr(e, h);
+    setCur = h;
     return 1;
   }
   const q = packedInsert(p, u32(-i - 1), mp, ml);
   if (q == 0) return ST_STORE_FULL;
-  if (q != p) collSetPtr(e, q);
+  setCur = q;
   return 1;
+}
+
+/** Adds a member to the set of entry e: 1 added, 0 already there, ST_STORE_FULL. */
+function addToEntry(e: usize, mp: usize, ml: u32): i32 {
+  const p = collPtr(e);
+  const r = addToSet(p, mp, ml);
+  if (setCur != p) collSetPtr(e, setCur);
+  return r;
+}
+
+/**
+ * Loader path (bulk.ts): adds a member to set structure p, creating the
+ * structure when p is 0 (a table presized for `sizeHint` members when that
+ * passes the packed limit). Returns the structure (moved, converted or new), or
+ * 0 when memory is full (p unchanged then). A member already there is left
+ * alone. With `hashed`, `hv` is the member's hash (computed ahead by the
+ * caller, who touched its bucket).
+ */
+export function setLoadAdd(p: usize, mp: usize, ml: u32, sizeHint: u32, hv: u32, hashed: bool): usize {
+  if (p != 0 && hashed && !isPacked(p)) return hashedAddHashed(p, mp, ml, hv) < 0 ? 0 : p;
+  if (p == 0) {
+    if (sizeHint <= SET_MAX_PACKED_COUNT) return setNew(mp, ml);
+    // as Redis's loader: a set the snapshot says is big starts as a table sized for all of it
+    const h = hashedNew();
+    if (h == 0) return 0;
+    dictExpand(dictOf(h), sizeHint);
+    if (!hashedLinkNew(h, mp, ml)) {
+      hashedFree(h);
+      return 0;
+    }
+    return h;
+  }
+  return addToSet(p, mp, ml) < 0 ? 0 : setCur;
+}
+
+/** The member dict of set structure p (bulk loads touch it ahead); 0 while packed. */
+export function setLoadDict(p: usize): usize {
+  return isPacked(p) ? 0 : dictOf(p);
 }
 
 /** Removes a member from the set of entry e: 1 removed, 0 absent. Never allocates. */

@@ -17,7 +17,8 @@
  */
 import { ST_NAN, ST_STORE_FULL, ST_WRONGTYPE, T_ZSET } from "./abi";
 import { collCreate, collLookup, collPtr, collRemoveKey, collSetPtr, collType } from "./collection";
-import { dictAdd, dictBeforeWrite, dictFind, dictRemoveFound, dictReserve } from "./dict";
+import { hashBytes } from "./bytes";
+import { dictAdd, dictAddHashed, dictBeforeWrite, dictExpand, dictFind, dictFindHashed, dictRemoveFound, dictReserve } from "./dict";
 import { outF64, outFinish, outItem, outReset } from "./io";
 import {
   slBuildAppend, slBuildBegin, slBuildEnd, slByRank, slCheck, slClone, slDeleteInRange, slDeleteRanks, slDict, slFind,
@@ -136,23 +137,28 @@ export function zsetAdd(
   return isPacked(z) ? addPacked(e, z, mp, ml, score, flags) : addSkiplist(z, mp, ml, score, flags);
 }
 
-function addToNewKey(db: u32, kp: usize, kl: u32, mp: usize, ml: u32, score: f64, big: bool): i32 {
-  let z: usize;
+/** A new zset structure holding one member (a skiplist when `big` or the member is long); 0 when memory is full. */
+function newStructure(mp: usize, ml: u32, score: f64, big: bool): usize {
   if (big || ml > PACKED_MAX_VALUE) {
-    z = slNew();
-    if (z == 0) return ST_STORE_FULL;
+    const z = slNew();
+    if (z == 0) return 0;
     const n = slNewNode(mp, ml, score);
     if (n == 0 || !slReserve(z)) {
       if (n != 0) slFreeNode(n);
       slFree(z);
-      return ST_STORE_FULL;
+      return 0;
     }
     linkNew(z, n);
-  } else {
-    const empty = pkNew(9 + ml);
-    if (empty == 0) return ST_STORE_FULL;
-    z = pkInsert(empty, score, mp, ml); // fits: no allocation
+    return z;
   }
+  const empty = pkNew(9 + ml);
+  if (empty == 0) return 0;
+  return pkInsert(empty, score, mp, ml); // fits: no allocation
+}
+
+function addToNewKey(db: u32, kp: usize, kl: u32, mp: usize, ml: u32, score: f64, big: bool): i32 {
+  const z = newStructure(mp, ml, score, big);
+  if (z == 0) return ST_STORE_FULL;
   const r = collCreate(db, kp, kl, T_ZSET, z);
   if (r < 0) {
     zsetFree(z);
@@ -219,9 +225,14 @@ function addPacked(e: usize, z: usize, mp: usize, ml: u32, score: f64, flags: u3
 }
 
 function addSkiplist(h: usize, mp: usize, ml: u32, score: f64, flags: u32): i32 {
+  return addSkiplistHashed(h, mp, ml, score, flags, u32(hashBytes(mp, ml)));
+}
+
+/** addSkiplist with the member's hash `hv` already computed. */
+function addSkiplistHashed(h: usize, mp: usize, ml: u32, score: f64, flags: u32, hv: u32): i32 {
   const d = slDict(h);
   dictBeforeWrite(d);
-  const x = dictFind(d, mp, ml);
+  const x = dictFindHashed(d, mp, ml, hv);
   if (x != 0) {
     const cur = slScore(x);
     const next = updatedScore(cur, score, flags);
@@ -241,9 +252,56 @@ function addSkiplist(h: usize, mp: usize, ml: u32, score: f64, flags: u32): i32 
     slFreeNode(n);
     return ST_STORE_FULL;
   }
-  linkNew(h, n);
+  slLink(h, n);
+  dictAddHashed(d, n, hv);
   zsetLastScore = score;
   return ZADD_ADDED;
+}
+
+// ---------------------------------------------------------------- loading (bulk.ts)
+
+/**
+ * Loader path: adds (member, score) to zset structure z, creating it when z
+ * is 0: packed while small, as ZADD, or a skiplist with a presized dict when
+ * `sizeHint` (the member count the snapshot states) passes the packed limit.
+ * With `hashed`, `hv` is the member's hash (computed ahead by the caller,
+ * who touched its bucket). A member already there takes the new
+ * score. Returns the structure (moved, converted or new), or 0 when memory
+ * is full (z unchanged). The score must not be NaN (the decoder refuses it).
+ */
+export function zsetLoadAdd(z: usize, mp: usize, ml: u32, score: f64, sizeHint: u32, hv: u32, hashed: bool): usize {
+  if (z != 0 && hashed && !isPacked(z)) return addSkiplistHashed(z, mp, ml, score, 0, hv) < 0 ? 0 : z;
+  if (z == 0) {
+    // as Redis's loader (zsetTypeCreate with the stated length): big from the start, its dict presized
+    const big = sizeHint > PACKED_MAX_ENTRIES;
+    const n = newStructure(mp, ml, score, big);
+    if (n != 0 && big) dictExpand(slDict(n), sizeHint);
+    return n;
+  }
+  if (!isPacked(z)) return addSkiplist(z, mp, ml, score, 0) < 0 ? 0 : z;
+  const found = pkFind(z, mp, ml);
+  if (found != 0) {
+    if (pkScore(found) != score) pkRescore(z, found, score);
+    return z;
+  }
+  if (pkCount(z) + 1 > PACKED_MAX_ENTRIES || ml > PACKED_MAX_VALUE) {
+    const n = slNewNode(mp, ml, score);
+    if (n == 0) return 0;
+    const h = toSkiplist(z);
+    if (h == 0) {
+      slFreeNode(n);
+      return 0;
+    }
+    pkFree(z);
+    linkNew(h, n);
+    return h;
+  }
+  return pkInsert(z, score, mp, ml);
+}
+
+/** The member dict of zset structure z (bulk loads touch it ahead); 0 while packed. */
+export function zsetLoadDict(z: usize): usize {
+  return isPacked(z) ? 0 : slDict(z);
 }
 
 // ---------------------------------------------------------------- removal

@@ -71,3 +71,43 @@ export function printTable(header: string[], rows: (string | number)[][]): void 
     if (n === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
   }
 }
+
+/**
+ * Measures how long the event loop stays blocked: a 1 ms timer chain
+ * records the longest gap between its ticks (a gap includes the timer's own
+ * millisecond).
+ */
+export class PauseProbe {
+  #last = 0;
+  #max = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #running = false;
+
+  /** Starts (or restarts) measuring. */
+  start(): void {
+    this.#max = 0;
+    this.#running = true;
+    this.#last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      if (now - this.#last > this.#max) this.#max = now - this.#last;
+      this.#last = now;
+      if (this.#running) this.#timer = setTimeout(tick, 1);
+    };
+    this.#timer = setTimeout(tick, 1);
+  }
+
+  /** Stops; returns the longest gap seen, in ms. */
+  stop(): number {
+    this.#running = false;
+    clearTimeout(this.#timer);
+    const now = performance.now();
+    return Math.max(this.#max, now - this.#last);
+  }
+}
+
+/** The median of some numbers. */
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}

@@ -5,11 +5,55 @@
  * @module
  */
 
+import { Store } from "./_wasm/store.ts";
+import { VeidrodelisError } from "./errors.ts";
 import { Emitter, type Listener } from "./events.ts";
 import { type MirrorOptions, resolveOptions } from "./options.ts";
+import type { RdbSummary } from "./rdb/mod.ts";
 import { Reader, type ReadSource } from "./reader.ts";
 import type { Text } from "./reads.ts";
-import { type MirrorEvents, type MirrorState, Replicator } from "./replication/replicator.ts";
+import { type MirrorEvents, type MirrorState as LinkState, Replicator } from "./replication/replicator.ts";
+import { loadRdb, type RdbLoadProgress, type RdbSource } from "./replication/store_loader.ts";
+
+/**
+ * Where a mirror stands: the replication states, or "offline" for a mirror
+ * built from an RDB file by {@linkcode Mirror.fromRdb} (read-only, no primary).
+ */
+export type MirrorState = LinkState | "offline";
+
+export type { RdbLoadProgress, RdbSource };
+
+/** Options of {@linkcode Mirror.fromRdb}. */
+export interface OfflineMirrorOptions {
+  /** Database the mirror's own read methods use (default 0). */
+  db?: number;
+  /** Databases allocated up front (default 16; more are added when the RDB selects them). */
+  databases?: number;
+  /** Clock in unix ms used to hide expired keys (default `Date.now`). */
+  clock?: () => number;
+  /** Keep keys whose TTL has passed visible to reads (default false). */
+  showExpired?: boolean;
+  /** Cap on the projection's WebAssembly memory (default: the 4 GiB wasm32 limit). */
+  maxMemoryBytes?: number;
+  /** Called as the load advances (bytes consumed, total when known, keys loaded), and once at the end. */
+  onProgress?: (progress: RdbLoadProgress) => void;
+  /**
+   * Longest stretch of decoding before the load yields to the event loop, in
+   * ms (default 3): other work keeps running during a large load.
+   */
+  maxBusyMs?: number;
+  /** Stops the load: `fromRdb` rejects and nothing of the load is kept. */
+  signal?: AbortSignal;
+}
+
+/** What an offline mirror was built from (the key of the hand-over between fromRdb and the constructor). */
+const OFFLINE = Symbol("offline");
+
+interface OfflineInit {
+  store: Store;
+  summary: RdbSummary;
+  loadedAt: number;
+}
 
 /** Replication figures of a mirror. */
 export interface MirrorStats {
@@ -34,7 +78,8 @@ export interface MirrorStats {
 }
 
 /**
- * A read-only, in-process projection of a Redis/Valkey primary.
+ * A read-only, in-process projection of a Redis/Valkey primary (or, with
+ * {@linkcode Mirror.fromRdb}, of an RDB snapshot, offline).
  *
  * Reads are synchronous and come from the projection; writes go to the
  * primary through any client. The mirror's own read methods use the database
@@ -51,21 +96,74 @@ export interface MirrorStats {
  */
 export class Mirror extends Reader<string> {
   readonly #events: Emitter<MirrorEvents>;
-  readonly #replicator: Replicator;
+  /** The replication driving the projection; null for an offline mirror. */
+  readonly #replicator: Replicator | null;
+  readonly #offline: OfflineInit | null;
   readonly #readers = new Map<number, Reader<string>>();
   readonly #source: ReadSource;
 
   /** Starts replicating at once; await {@linkcode Mirror.ready} (or use {@linkcode Mirror.connect}). */
   constructor(options: MirrorOptions | string = {}) {
+    const offline = typeof options === "string" ? undefined : (options as { [OFFLINE]?: OfflineInit })[OFFLINE];
     const resolved = resolveOptions(typeof options === "string" ? { url: options } : options);
     const events = new Emitter<MirrorEvents>();
     const source: ReadSource = { store: null, now: resolved.clock, showExpired: resolved.showExpired };
     super(source, resolved.db, false);
     this.#events = events;
     this.#source = source;
-    this.#replicator = new Replicator(resolved, events, source);
     this.#readers.set(resolved.db, this);
+    this.#offline = offline ?? null;
+    if (offline !== undefined) {
+      source.store = offline.store;
+      this.#replicator = null;
+      return;
+    }
+    this.#replicator = new Replicator(resolved, events, source);
     this.#replicator.start();
+  }
+
+  /**
+   * Builds a read-only mirror from an RDB snapshot, without any server: a
+   * file path (read in pieces: bounded memory), the bytes, or a stream of
+   * chunks (e.g. a `ReadableStream`). Resolves once everything is loaded,
+   * with the mirror in state "offline". The load yields to the event loop
+   * every `maxBusyMs` (default 3 ms), so timers and I/O keep running.
+   *
+   * Bad input rejects with a typed `RdbError` (reason and offset), memory
+   * exhaustion with `StoreFullError`; nothing of a failed load is kept.
+   * Reads see keys as a replica of that snapshot would (TTLs hide expired
+   * keys by `clock` unless `showExpired`).
+   *
+   * @example
+   * ```ts ignore
+   * const mirror = await Mirror.fromRdb("dump.rdb", {
+   *   onProgress: ({ bytes, totalBytes, keys }) => console.log(`${bytes}/${totalBytes} bytes, ${keys} keys`),
+   * });
+   * mirror.get("user:1:name");
+   * await mirror.close();
+   * ```
+   */
+  static async fromRdb(source: RdbSource, options: OfflineMirrorOptions = {}): Promise<Mirror> {
+    const store = new Store({ databases: options.databases ?? 16, maxMemoryBytes: options.maxMemoryBytes });
+    let summary: RdbSummary;
+    try {
+      summary = await loadRdb(source, store, {
+        onProgress: options.onProgress,
+        maxBusyMs: options.maxBusyMs,
+        signal: options.signal,
+      });
+    } catch (error) {
+      store.dispose();
+      throw error;
+    }
+    const init: OfflineInit = { store, summary, loadedAt: Date.now() };
+    return new Mirror({
+      db: options.db,
+      databases: options.databases,
+      clock: options.clock,
+      showExpired: options.showExpired,
+      [OFFLINE]: init,
+    } as MirrorOptions);
   }
 
   /**
@@ -86,17 +184,24 @@ export class Mirror extends Reader<string> {
 
   /** Resolves when the first projection is live; rejects when the first sync fails. */
   get ready(): Promise<void> {
-    return this.#replicator.ready;
+    return this.#replicator?.ready ?? Promise.resolve();
   }
 
-  /** Where the mirror stands: initializing, replicating, streaming, reconnecting or closed. */
+  /** Where the mirror stands: initializing, replicating, streaming, reconnecting, offline or closed. */
   get state(): MirrorState {
-    return this.#replicator.state;
+    if (this.#replicator !== null) return this.#replicator.state;
+    return this.#source.store === null ? "closed" : "offline";
   }
 
-  /** Offset of the last applied unit of the replication stream. */
+  /** Offset of the last applied unit of the replication stream (an offline mirror: its RDB's `repl-offset`). */
   get offset(): number {
-    return this.#replicator.link?.offset ?? 0;
+    if (this.#offline !== null) return Number(this.#offline.summary.aux["repl-offset"] ?? 0) || 0;
+    return this.#replicator?.link?.offset ?? 0;
+  }
+
+  /** What the RDB of an offline mirror held (header, AUX fields, keys per type); null for a replicating one. */
+  get rdbSummary(): RdbSummary | null {
+    return this.#offline?.summary ?? null;
   }
 
   /**
@@ -136,11 +241,15 @@ export class Mirror extends Reader<string> {
 
   /** Forces a full resync; reads keep using the current projection until the new one is live. */
   resync(): void {
+    if (this.#replicator === null) {
+      throw new VeidrodelisError("ARGUMENT", "an offline mirror (built from an RDB) has no primary to resync from");
+    }
     this.#replicator.resync();
   }
 
   /** Replication figures. */
   stats(): MirrorStats {
+    if (this.#replicator === null) return this.#offlineStats();
     const link = this.#replicator.link;
     const counters = this.#replicator.counters;
     return {
@@ -158,8 +267,29 @@ export class Mirror extends Reader<string> {
 
   /** Stops replicating and releases the socket, timers and memory. Reads fail afterwards. */
   close(): Promise<void> {
-    this.#replicator.close();
+    if (this.#replicator !== null) {
+      this.#replicator.close();
+    } else if (this.#source.store !== null) {
+      this.#source.store.dispose();
+      this.#source.store = null;
+      this.#events.emit("state", "closed");
+    }
     return Promise.resolve();
+  }
+
+  #offlineStats(): MirrorStats {
+    const init = this.#offline!;
+    return {
+      state: this.state,
+      replId: init.summary.aux["repl-id"] ?? "",
+      offset: this.offset,
+      receivedOffset: this.offset,
+      fullSyncs: 0,
+      divergences: 0,
+      lastSyncAt: init.loadedAt,
+      commands: {},
+      memoryBytes: this.#source.store?.memoryBytes() ?? 0,
+    };
   }
 }
 

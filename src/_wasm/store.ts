@@ -116,7 +116,24 @@ const CHECK_MESSAGES = [
   "record count changed during the check",
 ];
 
-type Exports = CoreExports & ListExports & SetExports & ZsetExports & HashExports;
+type Exports = CoreExports & ListExports & SetExports & ZsetExports & HashExports & LoadExports;
+
+/** Exports of the bulk-loading section (assembly/index.ts "bulk loading"). */
+interface LoadExports {
+  loadBuffer(size: number): number;
+  loadBegin(db: number, kp: number, kl: number, type: number, expireMs: number, sizeHint: number): number;
+  loadReserve(db: number, keys: number): number;
+  loadItems(ip: number, n: number): number;
+  loadEnd(): number;
+  loadAbort(): void;
+  loadStrings(db: number, ip: number, n: number): number;
+  crc64(lo: number, hi: number, p: number, n: number): void;
+}
+
+/** What the record buffer holds (bulk loading). */
+const PENDING_NONE = 0, PENDING_STRINGS = 1, PENDING_ITEMS = 2;
+/** Collection type names as the loader names them → type tags. */
+const LOAD_TYPES: Record<string, number> = { list: 2, set: 3, zset: 4, hash: 5 };
 
 /** Exports of the list section (assembly/index.ts "lists"). */
 interface ListExports {
@@ -344,6 +361,13 @@ export class Store {
   private r64 = 0;
   private dbs = 0;
   private foundType = 0;
+  // Bulk loading: the record buffer (its own wasm block, apart from scratch), bytes and records pending in it.
+  private lp = 0;
+  private lcap = 0;
+  private lused = 0;
+  private lcount = 0;
+  private pending = PENDING_NONE;
+  private pendingDb = 0;
 
   /**
    * @param options.databases initial db count (default 16; grows with ensureDb)
@@ -1303,6 +1327,176 @@ export class Store {
     return this.ex.hashGet(hp, this.sp, n) === 1;
   }
 
+  // ------------------------------------------------------------ bulk loading (owner: assembly/bulk.ts)
+  //
+  // A snapshot load packs records into the record buffer and crosses into
+  // wasm once per buffer: many SETs per call, and a collection builder whose
+  // key is looked up once, at install, instead of once per element. Records
+  // and layouts: assembly/bulk.ts.
+
+  /**
+   * SET of a loaded string (old value and TTL replaced; `expireAtMs` -1 for
+   * none), **buffered**: it is written by a later call of
+   * {@linkcode Store.loadFlush}, {@linkcode Store.loadCollection}, or a
+   * loadString for another db, or when the buffer is full. Call loadFlush
+   * before anything reads or writes the store by other means.
+   */
+  loadString(db: number, key: Uint8Array, value: Uint8Array, expireAtMs: number): void {
+    if (this.pending !== PENDING_STRINGS || this.pendingDb !== db) {
+      if (this.pending === PENDING_ITEMS) this.loadAbort(); // a collection left unfinished (its load failed)
+      this.loadFlush();
+      this.checkDb(db);
+      this.pending = PENDING_STRINGS;
+      this.pendingDb = db;
+    }
+    const kl = key.length, vl = value.length;
+    let at = this.roomFor(16 + kl + vl);
+    const u8 = this.u8;
+    at = putLen(u8, at, kl);
+    at = putBytes(u8, at, key);
+    at = putLen(u8, at, vl);
+    at = putBytes(u8, at, value);
+    this.dv.setFloat64(at, expireAtMs, true);
+    this.lused = at + 8 - this.lp;
+    this.lcount++;
+  }
+
+  /** Sizes db's key table for `keys` keys ahead of a load (an RDB's RESIZEDB hint); best effort. */
+  loadReserve(db: number, keys: number): void {
+    this.checkDb(db);
+    this.ex.loadReserve(db, hint(keys));
+    this.sync();
+  }
+
+  /** Writes the buffered strings of {@linkcode Store.loadString}. */
+  loadFlush(): void {
+    if (this.pending !== PENDING_STRINGS) return;
+    this.flushRecords();
+  }
+
+  /**
+   * Starts loading a collection (`type` "list" | "set" | "zset" | "hash") at
+   * `key` with its TTL (-1 none): elements follow (loadElement, loadMember or
+   * loadField), then {@linkcode Store.loadCollectionEnd} installs the key,
+   * replacing what it held. Nothing is visible before that; an unfinished
+   * collection is dropped by {@linkcode Store.loadAbort} or the next
+   * loadCollection. Buffered strings are written first. `sizeHint` is the
+   * element count the snapshot states (0: unknown): a big set, zset or hash
+   * then starts as a table sized for it, as Redis loads.
+   */
+  loadCollection(db: number, key: Uint8Array, type: string, expireAtMs: number, sizeHint = 0): void {
+    const tag = LOAD_TYPES[type];
+    if (tag === undefined) throw argError(`ERR cannot load a collection of type ${type}`);
+    this.loadFlush();
+    this.checkDb(db);
+    this.put2(key, null);
+    const r = this.ex.loadBegin(db, this.sp, key.length, tag, expireAtMs, hint(sizeHint));
+    this.sync();
+    if (r < 0) this.fail(r, db, 0);
+    this.pending = PENDING_ITEMS;
+    this.lused = 0;
+    this.lcount = 0;
+  }
+
+  /** One list element or set member of the collection being loaded. */
+  loadElement(value: Uint8Array): void {
+    const len = value.length;
+    let at = this.roomFor(4 + len);
+    const u8 = this.u8;
+    at = putLen(u8, at, len);
+    this.lused = putBytes(u8, at, value) - this.lp;
+    this.lcount++;
+  }
+
+  /** One zset member with its score (not NaN), of the collection being loaded. */
+  loadMember(member: Uint8Array, score: number): void {
+    const len = member.length;
+    let at = this.roomFor(12 + len);
+    const u8 = this.u8;
+    at = putLen(u8, at, len);
+    at = putBytes(u8, at, member);
+    this.dv.setFloat64(at, score, true);
+    this.lused = at + 8 - this.lp;
+    this.lcount++;
+  }
+
+  /** One hash field with its value and TTL (-1 none), of the collection being loaded. */
+  loadField(field: Uint8Array, value: Uint8Array, expireAtMs: number): void {
+    const fl = field.length, vl = value.length;
+    let at = this.roomFor(16 + fl + vl);
+    const u8 = this.u8;
+    at = putLen(u8, at, fl);
+    at = putBytes(u8, at, field);
+    at = putLen(u8, at, vl);
+    at = putBytes(u8, at, value);
+    this.dv.setFloat64(at, expireAtMs, true);
+    this.lused = at + 8 - this.lp;
+    this.lcount++;
+  }
+
+  /**
+   * Installs the collection being loaded (its TTL set): true, or false when
+   * no element came (no key is created, as Redis never keeps an empty
+   * collection). Throws StoreFullError with nothing of it left behind.
+   */
+  loadCollectionEnd(): boolean {
+    if (this.pending !== PENDING_ITEMS) throw argError("ERR no collection is being loaded");
+    this.flushRecords();
+    this.pending = PENDING_NONE;
+    const r = this.ex.loadEnd();
+    this.sync();
+    if (r < 0) this.fail(r, 0, 0);
+    return r === 1;
+  }
+
+  /** Drops an unfinished collection load (and buffered strings): the store is as before it started. */
+  loadAbort(): void {
+    this.pending = PENDING_NONE;
+    this.lused = 0;
+    this.lcount = 0;
+    this.ex.loadAbort();
+    this.sync();
+  }
+
+  /**
+   * Absolute address where `n` more record bytes fit: flushes the buffer when
+   * they do not, and grows it for a record bigger than the whole buffer.
+   */
+  private roomFor(n: number): number {
+    if (this.lused + n > this.lcap) {
+      if (this.lcount > 0) this.flushRecords();
+      if (n > this.lcap) this.growLoadBuffer(n);
+    }
+    return this.lp + this.lused;
+  }
+
+  private growLoadBuffer(size: number): void {
+    const p = this.ex.loadBuffer(size) >>> 0;
+    this.sync();
+    if (p === 0) {
+      this.loadAbort();
+      throw new StoreFullError();
+    }
+    this.lp = p;
+    this.lcap = Math.max(size, 65536);
+  }
+
+  /** Hands the buffered records to wasm (strings or the open collection's elements). */
+  private flushRecords(): void {
+    const n = this.lcount;
+    this.lused = 0;
+    this.lcount = 0;
+    if (n === 0) return;
+    const r = this.pending === PENDING_STRINGS
+      ? this.ex.loadStrings(this.pendingDb, this.lp, n)
+      : this.ex.loadItems(this.lp, n);
+    this.sync();
+    if (r < 0) {
+      this.loadAbort();
+      this.fail(r, 0, 0);
+    }
+  }
+
   // ------------------------------------------------------------ memory
 
   /** WebAssembly memory byte length. */
@@ -1346,6 +1540,110 @@ export class Store {
     this.sv = this.u8;
     this.scap = 0;
   }
+}
+
+// ------------------------------------------------------------ CRC-64 (owner: assembly/crc64.ts)
+
+/** Bytes copied into the kernel instance per call (chunks are folded in pieces of this size). */
+const CRC_PIECE = 1 << 20;
+
+/** A private instance of the store module used only for its byte kernels (CRC-64). */
+interface Kernels {
+  ex: Exports;
+  /** Where input bytes are copied (CRC_PIECE bytes). */
+  at: number;
+  u8: Uint8Array;
+  /** The result area's R_NUMBER slot as two u32 (a raw u64 CRC). */
+  crc: Uint32Array;
+}
+let kernels: Kernels | null = null;
+
+function kernelInstance(): Kernels {
+  if (kernels !== null) return kernels;
+  const ex = new WebAssembly.Instance(storeModule(), {}).exports as unknown as Exports;
+  if (ex.init(0, 0, 1, 0) < 0) throw new StoreFullError();
+  const at = ex.scratch(CRC_PIECE) >>> 0;
+  if (at === 0) throw new StoreFullError();
+  // nothing allocates in this instance after this point: the views stay valid
+  const mem = ex.memory.buffer;
+  kernels = { ex, at, u8: new Uint8Array(mem), crc: new Uint32Array(mem, (ex.resultPtr() >>> 0) + 24, 2) };
+  return kernels;
+}
+
+/**
+ * CRC-64/Jones as Redis computes it, folded in WebAssembly: the same surface
+ * as `Crc64` of src/rdb/crc64.ts (`lo`/`hi` halves, `update`, `equalsLE`,
+ * `hex`, `value`), several times faster on large inputs. All instances share
+ * one small wasm instance (the bytes are copied into it, a piece at a time).
+ *
+ * @example
+ * ```ts
+ * import { WasmCrc64 } from "./store.ts";
+ * const c = new WasmCrc64();
+ * c.update(new TextEncoder().encode("123456789"));
+ * console.log(c.hex()); // "e9c6d914c4b8d9ca"
+ * ```
+ */
+export class WasmCrc64 {
+  /** Low 32 bits of the running CRC. */
+  lo = 0;
+  /** High 32 bits of the running CRC. */
+  hi = 0;
+
+  /** Fold `buf[start..end)` into the CRC. */
+  update(buf: Uint8Array, start = 0, end: number = buf.length): void {
+    if (end <= start) return;
+    const k = kernelInstance();
+    const u8 = k.u8, u32 = k.crc;
+    let lo = this.lo, hi = this.hi;
+    for (let at = start; at < end; at += CRC_PIECE) {
+      const stop = Math.min(end, at + CRC_PIECE);
+      u8.set(buf.subarray(at, stop), k.at);
+      k.ex.crc64(lo, hi, k.at, stop - at);
+      lo = u32[0];
+      hi = u32[1];
+    }
+    this.lo = lo;
+    this.hi = hi;
+  }
+
+  /** True when the CRC equals the 8 little-endian bytes at `buf[at..at+8)`. */
+  equalsLE(buf: Uint8Array, at: number): boolean {
+    const lo = (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24)) >>> 0;
+    const hi = (buf[at + 4] | (buf[at + 5] << 8) | (buf[at + 6] << 16) | (buf[at + 7] << 24)) >>> 0;
+    return lo === this.lo && hi === this.hi;
+  }
+
+  /** The CRC as 16 lowercase hex digits. */
+  hex(): string {
+    return this.hi.toString(16).padStart(8, "0") + this.lo.toString(16).padStart(8, "0");
+  }
+
+  /** The CRC as a BigInt. */
+  value(): bigint {
+    return (BigInt(this.hi) << 32n) | BigInt(this.lo);
+  }
+}
+
+/** Writes a u32 length (little-endian) at absolute address `at`; returns the address after it. */
+function putLen(u8: Uint8Array, at: number, len: number): number {
+  u8[at] = len;
+  u8[at + 1] = len >>> 8;
+  u8[at + 2] = len >>> 16;
+  u8[at + 3] = len >>> 24;
+  return at + 4;
+}
+
+/** Copies bytes to absolute address `at`; returns the address after them. */
+function putBytes(u8: Uint8Array, at: number, bytes: Uint8Array): number {
+  const len = bytes.length;
+  // a typed-array set() costs more than a short loop for the usual short key or member
+  if (len <= 16) {
+    for (let j = 0; j < len; j++) u8[at + j] = bytes[j];
+  } else {
+    u8.set(bytes, at);
+  }
+  return at + len;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

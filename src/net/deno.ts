@@ -38,6 +38,7 @@ export const connectDeno: Connector = async (
   conn.setNoDelay?.(true);
   let closed = false;
   let writing: Promise<unknown> = Promise.resolve();
+  const gate = new ReadGate();
 
   const finish = (error?: Error) => {
     if (closed) return;
@@ -57,6 +58,8 @@ export const connectDeno: Connector = async (
     let buffer = new Uint8Array(READ_SIZE);
     try {
       while (!closed) {
+        await gate.passed();
+        if (closed) return;
         const n = await conn.read(buffer);
         if (n === null) return finish(new Error("connection closed by peer"));
         if (closed) return;
@@ -84,9 +87,33 @@ export const connectDeno: Connector = async (
     close() {
       if (closed) return;
       closed = true;
+      gate.open();
       try {
         conn.close();
       } catch { /* already closed */ }
     },
+    pause: () => gate.close(),
+    resume: () => gate.open(),
   };
 };
+
+/** Holds the read loop while the transport is paused. */
+class ReadGate {
+  #opened: Promise<void> | null = null;
+  #open: () => void = () => {};
+
+  /** Resolves at once while open, else when the gate opens. */
+  passed(): Promise<void> | void {
+    return this.#opened ?? undefined;
+  }
+
+  close(): void {
+    if (this.#opened !== null) return;
+    this.#opened = new Promise((resolve) => this.#open = resolve);
+  }
+
+  open(): void {
+    this.#opened = null;
+    this.#open();
+  }
+}

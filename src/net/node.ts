@@ -40,6 +40,8 @@ export const connectNode: Connector = (endpoint: Endpoint, handlers: TransportHa
           closed = true;
           socket.destroy();
         },
+        pause: () => socket.pause(),
+        resume: () => socket.resume(),
       });
     });
     socket.on("data", (chunk: Uint8Array) => {

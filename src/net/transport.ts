@@ -27,6 +27,14 @@ export interface Transport {
   write(bytes: Uint8Array): void;
   /** Closes the connection and releases every handle; `onClose` is not called after this. */
   close(): void;
+  /**
+   * Stops handing over input until {@linkcode Transport.resume} (the peer
+   * then waits: TCP flow control). Optional: a transport without it makes a
+   * full sync decode each chunk as it arrives, with longer event-loop pauses.
+   */
+  pause?(): void;
+  /** Hands over input again after {@linkcode Transport.pause}. */
+  resume?(): void;
 }
 
 /** Opens a transport; rejects when the connection cannot be made. */

@@ -17,7 +17,8 @@ import type { Connector, Endpoint, Transport } from "../net/mod.ts";
 import { RdbDecoder, type RdbSummary } from "../rdb/mod.ts";
 import { encodeCommand, RespCommandParser } from "../resp/mod.ts";
 import { Applier, type ApplierEvents } from "./applier.ts";
-import { StoreLoader } from "./store_loader.ts";
+import { setImmediate } from "node:timers";
+import { Slicer, StoreLoader, yieldToEventLoop } from "./store_loader.ts";
 
 /** How a link connects and identifies itself. */
 export interface LinkConfig {
@@ -95,6 +96,7 @@ export class ReplicaLink {
   #replId = "";
   #store: Store | null = null;
   #rdb: RdbDecoder | null = null;
+  #loader: StoreLoader | null = null;
   #rdbRemaining = 0;
   #eofMark: Uint8Array = new Uint8Array(0);
   #markFilled = 0;
@@ -102,6 +104,10 @@ export class ReplicaLink {
   #applier: Applier | null = null;
   #startOffset = 0;
   #ackTimer: ReturnType<typeof setInterval> | undefined;
+  /** Paces the RDB load when the transport can pause (null: each chunk is decoded as it comes). */
+  #pacer: LoadPacer | null = null;
+  /** Input waiting while the paced load yields to the event loop. */
+  #queue: Uint8Array[] = [];
 
   private constructor(config: LinkConfig, events: LinkEvents) {
     this.#config = config;
@@ -158,6 +164,8 @@ export class ReplicaLink {
   close(): void {
     if (this.#phase === Phase.Closed) return;
     this.#phase = Phase.Closed;
+    this.#pacer?.end();
+    this.#queue = [];
     clearInterval(this.#ackTimer);
     this.#transport?.close();
     this.#transport = null;
@@ -178,15 +186,44 @@ export class ReplicaLink {
   }
 
   #onData(chunk: Uint8Array): void {
+    // Node hands over Buffers, whose subarray() (the decoder takes one per element) costs
+    // several times a plain Uint8Array's: view the same bytes as a plain one.
+    if (chunk.constructor !== Uint8Array) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+    // Input that arrives while earlier input waits (paced load) queues behind it, in order.
+    if (this.#queue.length > 0) this.#queue.push(chunk);
+    else this.#feed(chunk);
+  }
+
+  /**
+   * Processes a chunk. False when the paced RDB load ran out of time: the
+   * transport is paused, the rest of the chunk queued and a drain scheduled.
+   */
+  #feed(chunk: Uint8Array): boolean {
+    this.#pacer?.begin();
     try {
       let at = 0;
       while (at < chunk.length && this.#phase !== Phase.Closed) {
         at = this.#consume(chunk, at);
+        if (at < chunk.length && this.#pacer !== null && this.#pacer.spent()) {
+          this.#input += at;
+          this.#queue.unshift(chunk.subarray(at));
+          this.#pacer.pause(() => this.#drain());
+          return false;
+        }
       }
       this.#input += chunk.length;
     } catch (error) {
       this.#fail(asLibraryError(error, this.#input));
     }
+    return true;
+  }
+
+  /** Runs queued input after a pause, until it is done or the time runs out again. */
+  #drain(): void {
+    while (this.#queue.length > 0 && this.#phase !== Phase.Closed) {
+      if (!this.#feed(this.#queue.shift()!)) return;
+    }
+    this.#pacer?.resume();
   }
 
   /** Consumes from `chunk[at]` within the current phase; returns the next position. */
@@ -290,14 +327,17 @@ export class ReplicaLink {
       throw new ProtocolError(`unexpected RDB transfer header: ${line.slice(0, 60)}`, offset);
     }
     this.#store = this.#config.createStore();
-    this.#rdb = new RdbDecoder(new StoreLoader(this.#store));
+    // Strings are written many per store call: finish() in #rdbLoaded writes the last ones.
+    this.#loader = new StoreLoader(this.#store, { batchStrings: true });
+    this.#rdb = new RdbDecoder(this.#loader);
+    this.#pacer = LoadPacer.for(this.#transport);
     if (this.#phase === Phase.RdbByLength && this.#rdbRemaining === 0) this.#rdbLoaded();
   }
 
   #rdbByLength(chunk: Uint8Array, at: number): number {
-    const take = Math.min(this.#rdbRemaining, chunk.length - at);
+    const take = Math.min(this.#rdbRemaining, chunk.length - at, this.#pacer?.slice ?? Infinity);
     const part = chunk.subarray(at, at + take);
-    const used = this.#rdb!.push(part);
+    const used = this.#pushRdb(part);
     if (used !== take) {
       throw new RdbError("CORRUPT", "the RDB ended before the transfer length", this.#rdb!.bytesConsumed);
     }
@@ -308,11 +348,21 @@ export class ReplicaLink {
   }
 
   #rdbUntilMark(chunk: Uint8Array, at: number): number {
-    const part = at === 0 ? chunk : chunk.subarray(at);
-    const used = this.#rdb!.push(part);
+    const end = Math.min(chunk.length, at + (this.#pacer?.slice ?? Infinity));
+    const part = at === 0 && end === chunk.length ? chunk : chunk.subarray(at, end);
+    const used = this.#pushRdb(part);
     this.#events.onRdbProgress?.(this.#rdb!.bytesConsumed);
     if (this.#rdb!.done) this.#phase = Phase.EofMark;
     return at + used;
+  }
+
+  /** One push into the decoder, timed by the pacer when the load is paced. */
+  #pushRdb(part: Uint8Array): number {
+    if (this.#pacer === null) return this.#rdb!.push(part);
+    const start = performance.now();
+    const used = this.#rdb!.push(part);
+    this.#pacer.took(part.length, performance.now() - start);
+    return used;
   }
 
   #eofMarkBytes(chunk: Uint8Array, at: number): number {
@@ -330,6 +380,8 @@ export class ReplicaLink {
   #rdbLoaded(): void {
     const rdb = this.#rdb!;
     rdb.finish();
+    this.#loader!.finish();
+    this.#loader = null;
     const store = this.#store!;
     const streamDb = Number(rdb.summary.aux["repl-stream-db"] ?? 0);
     const events: ApplierEvents = {
@@ -341,6 +393,8 @@ export class ReplicaLink {
     this.#parser = new RespCommandParser((args, size) => this.#applier!.apply(args, size), this.#startOffset);
     this.#phase = Phase.Stream;
     this.#rdb = null;
+    this.#pacer?.end();
+    this.#pacer = null;
     // A diskless primary sends nothing until it hears this first ACK.
     this.#sendAck(this.#startOffset);
     this.#ackTimer = setInterval(() => {
@@ -350,6 +404,98 @@ export class ReplicaLink {
     }, this.#config.ackIntervalMs);
     unrefTimer(this.#ackTimer);
     this.#events.onLive(store, { replId: this.#replId, offset: this.#startOffset, rdb: rdb.summary });
+  }
+}
+
+/** A transport that can stop reading for a while (optional: see {@linkcode LoadPacer}). */
+interface Pausable {
+  pause(): void;
+  resume(): void;
+}
+
+/** Longest stretch of RDB decoding before a paced load yields to the event loop, in ms. */
+const PACED_BUSY_MS = 3;
+
+/**
+ * Keeps a full sync from stalling the event loop: the RDB is decoded in
+ * slices of about half a millisecond, and once a stretch of work (all the
+ * input the runtime hands over in one go: Node reads up to 32 chunks of
+ * 64 KiB per socket event) passes PACED_BUSY_MS, the transport is paused,
+ * the rest waits, and the load resumes after timers and I/O had their turn.
+ * Pausing the transport keeps memory bounded: the primary simply waits, as
+ * for any slow replica.
+ *
+ * Only for transports with pause()/resume(); without them each chunk is
+ * decoded as it arrives.
+ */
+class LoadPacer {
+  readonly #transport: Pausable;
+  readonly #slicer = new Slicer();
+  /** When the current stretch of work began (0: none running). */
+  #since = 0;
+  #paused = false;
+  #ended = false;
+
+  private constructor(transport: Pausable) {
+    this.#transport = transport;
+  }
+
+  static for(transport: Transport | null): LoadPacer | null {
+    const t = transport as (Transport & Partial<Pausable>) | null;
+    if (t === null || typeof t.pause !== "function" || typeof t.resume !== "function") return null;
+    return new LoadPacer(t as Transport & Pausable);
+  }
+
+  /** Bytes to hand the decoder next. */
+  get slice(): number {
+    return this.#slicer.size;
+  }
+
+  took(bytes: number, ms: number): void {
+    this.#slicer.took(bytes, ms);
+  }
+
+  /** Input arrived: starts a stretch of work unless one is running. */
+  begin(): void {
+    if (this.#since !== 0) return;
+    this.#since = performance.now();
+    // The stretch ends when the runtime gets back to its loop (an immediate runs then).
+    setImmediate(() => {
+      if (!this.#paused) this.#since = 0;
+    });
+  }
+
+  /** True once the current stretch of work has run long enough. */
+  spent(): boolean {
+    return this.#since !== 0 && performance.now() - this.#since >= PACED_BUSY_MS;
+  }
+
+  /** Stops reading and runs `drain` after the event loop had a turn. */
+  pause(drain: () => void): void {
+    if (!this.#paused) this.#transport.pause();
+    this.#paused = true;
+    yieldToEventLoop().then(() => {
+      if (this.#ended) return;
+      this.#since = performance.now();
+      drain();
+    });
+  }
+
+  /** Everything queued ran: read again. */
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#since = 0;
+    if (!this.#ended) this.#transport.resume();
+  }
+
+  /** The load is over (or the link closed): reading goes on unpaced. */
+  end(): void {
+    this.#ended = true;
+    if (this.#paused) {
+      this.#paused = false;
+      this.#transport.resume();
+    }
   }
 }
 

@@ -8,16 +8,18 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Store } from "../../src/_wasm/store.ts";
-import { decodeRdb } from "../../src/rdb/mod.ts";
+import { type CollectionTypeName, decodeRdb, RdbError } from "../../src/rdb/mod.ts";
 import { StoreLoader } from "../../src/replication/store_loader.ts";
 import { loadExpected, readFixture } from "../_support/fixtures.ts";
-import { assertMatchesExpected, hasFixture, listRdb, storeModel } from "../rdb/_helpers.ts";
+import { assertMatchesExpected, hasFixture, listRdb, storeModel, Writer } from "../rdb/_helpers.ts";
 
 /** Loads an RDB into a fresh store (in chunks, as a replication link does) and compares it. */
 function loadAndCompare(rdb: string, expected: string, chunkSize = 4096): void {
   const store = new Store();
   try {
-    const summary = decodeRdb(readFixture(rdb), new StoreLoader(store), { chunkSize });
+    const loader = new StoreLoader(store, { batchStrings: true });
+    const summary = decodeRdb(readFixture(rdb), loader, { chunkSize });
+    loader.finish();
     const want = loadExpected(expected);
     assertMatchesExpected(storeModel(store), want, true, rdb);
     const total = Object.values(want.databases).reduce((n, keys) => n + Object.keys(keys).length, 0);
@@ -78,4 +80,89 @@ describe("public RDB fixtures loaded into a store", () => {
       test(rel, () => loadAndCompare(`rdb/public/${rel}`, `rdb/${expected}`));
     }
   }
+});
+
+describe("bulk loading through StoreLoader", () => {
+  /** An RDB 11 file: `strings` string keys, then a set of `members` members, then a hash. */
+  function rdbWith(strings: number, members: number): Uint8Array {
+    const w = new Writer().text("REDIS0011").raw(0xfe, 0).raw(0xfb).len(strings + 2).len(1);
+    for (let i = 0; i < strings; i++) {
+      if (i === 0) w.raw(0xfc).i64(4_000_000_000_000); // a TTL on the first key
+      w.raw(0).str(`string:${i}`).str(`value ${i}`);
+    }
+    w.raw(2).str("set").len(members);
+    for (let i = 0; i < members; i++) w.str(`member:${i}`);
+    w.raw(4).str("hash").len(2).str("f1").str("v1").str("f2").str("v2");
+    return w.raw(0xff).bytes();
+  }
+
+  test("batched strings are all written by finish(); the result equals the unbatched load", () => {
+    const bytes = rdbWith(5000, 3000);
+    const batched = new Store();
+    const plain = new Store();
+    try {
+      const loader = new StoreLoader(batched, { batchStrings: true });
+      const summary = decodeRdb(bytes, loader, { chunkSize: 1000 });
+      loader.finish();
+      decodeRdb(bytes, new StoreLoader(plain), { chunkSize: 777 });
+      assert.equal(summary.keys, 5002);
+      assert.deepEqual(storeModel(batched), storeModel(plain));
+      assert.equal(batched.find(0, "string:0"), 1);
+      assert.equal(batched.foundExpireAt, 4_000_000_000_000);
+      assert.equal(batched.debugCheck(), null);
+    } finally {
+      batched.dispose();
+      plain.dispose();
+    }
+  });
+
+  test("a load failing inside a collection leaves no part of it (abort), the keys before it stay", () => {
+    const whole = rdbWith(100, 5000);
+    const cut = whole.subarray(0, Math.floor(whole.length * 0.7)); // inside the set
+    const store = new Store();
+    try {
+      const loader = new StoreLoader(store, { batchStrings: true });
+      assert.throws(() => decodeRdb(cut, loader, { chunkSize: 512 }), (e: unknown) => {
+        assert.ok(e instanceof RdbError, String(e));
+        assert.equal(e.reason, "TRUNCATED");
+        return true;
+      });
+      loader.abort();
+      loader.finish(); // the buffered strings went with the abort: nothing to write
+      assert.equal(store.find(0, "set"), 0, "no half-built set");
+      assert.equal(store.find(0, "hash"), 0);
+      assert.ok(store.dbSize(0) <= 100);
+      assert.equal(store.debugCheck(), null);
+    } finally {
+      store.dispose();
+    }
+  });
+
+  test("a size hint from the decoder (5th argument of onCollectionStart) gives the same content", () => {
+    const bytes = rdbWith(10, 2000);
+    const hinted = new Store();
+    const plain = new Store();
+    try {
+      const loader = new StoreLoader(hinted, { batchStrings: true });
+      const sink = {
+        onString: loader.onString.bind(loader),
+        onPlaceholder: loader.onPlaceholder.bind(loader),
+        onCollectionStart: (db: number, key: Uint8Array, type: CollectionTypeName, exp: number | null) =>
+          loader.onCollectionStart(db, key, type, exp, key.length === 3 ? 2000 : 2),
+        onListElement: loader.onListElement.bind(loader),
+        onSetMember: loader.onSetMember.bind(loader),
+        onZsetMember: loader.onZsetMember.bind(loader),
+        onHashField: loader.onHashField.bind(loader),
+        onCollectionEnd: loader.onCollectionEnd.bind(loader),
+      };
+      decodeRdb(bytes, sink);
+      loader.finish();
+      decodeRdb(bytes, new StoreLoader(plain));
+      assert.deepEqual(storeModel(hinted), storeModel(plain));
+      assert.equal(hinted.debugCheck(), null);
+    } finally {
+      hinted.dispose();
+      plain.dispose();
+    }
+  });
 });

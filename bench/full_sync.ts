@@ -1,0 +1,323 @@
+/**
+ * Full sync: how long a snapshot takes to reach a ready projection, the
+ * mirror against native `redis-server` replicas syncing the same data from
+ * the same primary in the same run; and the offline load of the same
+ * snapshot as a file (`Mirror.fromRdb`) against `redis-server` loading it
+ * at startup. The longest event-loop pause is measured during the mirror's
+ * loads.
+ *
+ *   node_modules/.bin/tsx bench/full_sync.ts [elements] [runs]
+ *   deno run -A bench/full_sync.ts [elements] [runs]
+ *   bun bench/full_sync.ts [elements] [runs]
+ *
+ * Datasets (elements default 1 000 000): strings with 100-byte random values
+ * (pipelined SETs); the same count from DEBUG POPULATE (100-byte values the
+ * RDB stores LZF-compressed); one set; one sorted set (random scores).
+ *
+ * Timing: the mirror from `Mirror.connect` to resolved (handshake, transfer,
+ * decode, load); a native replica from `REPLICAOF` to `master_link_status:up`
+ * with nothing loading (`INFO replication` / `INFO persistence`, polled
+ * every 2 ms), with the default `repl-diskless-load disabled` (the RDB goes
+ * to disk, then loads) and with `swapdb` (loads from the socket). The
+ * primary uses diskless sync without delay, so both sides start at once.
+ * Each figure is the median of `runs` runs, each against a fresh replica.
+ * On Node and Bun the mirror also syncs over a transport that can pause
+ * (the paced link, see src/replication/link.ts).
+ */
+import { copyFileSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createConnection } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import v8 from "node:v8";
+import vm from "node:vm";
+import { Mirror } from "../mod.ts";
+import type { Connector, Transport } from "../src/net/transport.ts";
+import { type RedisServer, startRedis } from "../tests/_support/redis_server.ts";
+import { collectGarbage, median, PauseProbe, printTable, prng, runtime } from "./_util.ts";
+
+const ELEMENTS = Number(process.argv[2] ?? 1_000_000);
+const RUNS = Number(process.argv[3] ?? 3);
+const BATCH = 5_000;
+
+interface Dataset {
+  name: string;
+  /** Fills the (flushed) primary. */
+  fill(primary: RedisServer): Promise<void>;
+}
+
+const random = prng(7);
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/** 100 random characters: LZF finds nothing to compress. */
+function randomValue(): string {
+  let s = "";
+  for (let i = 0; i < 100; i++) s += ALPHABET[Math.floor(random() * 64)];
+  return s;
+}
+
+const datasets: Dataset[] = [
+  {
+    name: "strings, 100 B random values",
+    async fill(primary) {
+      const client = primary.client();
+      for (let start = 0; start < ELEMENTS; start += BATCH) {
+        const pipeline = client.pipeline();
+        for (let i = start; i < Math.min(ELEMENTS, start + BATCH); i++) pipeline.set(`key:${i}`, randomValue());
+        await pipeline.exec();
+      }
+    },
+  },
+  {
+    name: "strings, DEBUG POPULATE (LZF)",
+    async fill(primary) {
+      await primary.command("DEBUG", "POPULATE", ELEMENTS, "key", 100);
+    },
+  },
+  {
+    name: "set",
+    async fill(primary) {
+      await fillCollection(primary, (pipeline, from, to) => {
+        const members: string[] = [];
+        for (let i = from; i < to; i++) members.push(`member:${i}`);
+        pipeline.sadd("set", ...members);
+      });
+    },
+  },
+  {
+    name: "sorted set",
+    async fill(primary) {
+      await fillCollection(primary, (pipeline, from, to) => {
+        const args: (string | number)[] = [];
+        for (let i = from; i < to; i++) args.push(random() * 1e6, `member:${i}`);
+        pipeline.zadd("zset", ...args);
+      });
+    },
+  },
+];
+
+type Pipeline = ReturnType<ReturnType<RedisServer["client"]>["pipeline"]>;
+
+/** One collection filled by commands of 1 000 elements, pipelined. */
+async function fillCollection(primary: RedisServer, add: (p: Pipeline, from: number, to: number) => void) {
+  const client = primary.client();
+  for (let start = 0; start < ELEMENTS; start += BATCH) {
+    const pipeline = client.pipeline();
+    for (let i = start; i < Math.min(ELEMENTS, start + BATCH); i += 1000) {
+      add(pipeline, i, Math.min(ELEMENTS, start + BATCH, i + 1000));
+    }
+    await pipeline.exec();
+  }
+}
+
+/**
+ * A full collection before each measured load, so that the garbage of
+ * filling the primary (millions of pipelined commands) is not collected in
+ * the middle of the load and counted as the mirror's pause. Node needs
+ * `--expose-gc`, which `setFlagsFromString` enables at run time.
+ */
+function settleHeap(): void {
+  if (runtime === "node" && typeof (globalThis as { gc?: unknown }).gc !== "function") {
+    try {
+      v8.setFlagsFromString("--expose-gc");
+      (globalThis as { gc?: unknown }).gc = vm.runInNewContext("gc");
+    } catch {
+      // no way to collect: the measurement just includes whatever GC happens
+    }
+  }
+  collectGarbage();
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Waits until the primary has no snapshot child running (the previous sync's). */
+async function primaryIdle(primary: RedisServer): Promise<void> {
+  for (;;) {
+    const info = await primary.info("persistence");
+    if (info.rdb_bgsave_in_progress === "0") return;
+    await delay(10);
+  }
+}
+
+/**
+ * A `node:net` transport that can pause reading, as the replication link
+ * uses to pace a full sync (src/replication/link.ts LoadPacer): what
+ * src/net/node.ts would add. Node and Bun only.
+ */
+const pausableConnector: Connector = (endpoint, handlers) =>
+  new Promise((resolve, reject) => {
+    const socket = createConnection({ host: endpoint.host, port: endpoint.port });
+    socket.setNoDelay(true);
+    let open = false, closed = false;
+    const finish = (error?: Error) => {
+      if (closed) return;
+      closed = true;
+      if (open) handlers.onClose(error);
+      else reject(error ?? new Error("connection closed before it opened"));
+    };
+    socket.once("connect", () => {
+      open = true;
+      const transport = {
+        write: (bytes: Uint8Array) => void (closed || socket.write(bytes)),
+        close: () => {
+          closed = true;
+          socket.destroy();
+        },
+        pause: () => socket.pause(),
+        resume: () => socket.resume(),
+      };
+      resolve(transport as Transport);
+    });
+    socket.on("data", (chunk: Uint8Array) => {
+      if (!closed) handlers.onData(chunk);
+    });
+    socket.once("error", (error) => finish(error));
+    socket.once("close", () => finish(new Error("connection closed by peer")));
+  });
+
+/** One mirror full sync: ms from connect to ready, and the longest event-loop pause meanwhile. */
+async function mirrorSync(primary: RedisServer, paced = false): Promise<{ ms: number; pause: number; keys: number }> {
+  await primaryIdle(primary);
+  settleHeap();
+  const probe = new PauseProbe();
+  probe.start();
+  const start = performance.now();
+  const mirror = await Mirror.connect({ port: primary.port, connector: paced ? pausableConnector : undefined });
+  const ms = performance.now() - start;
+  const pause = probe.stop();
+  const keys = mirror.dbsize();
+  await mirror.close();
+  return { ms, pause, keys };
+}
+
+/** One native replica full sync: ms from REPLICAOF to link up with nothing loading. */
+async function nativeSync(primary: RedisServer, diskless: boolean): Promise<number> {
+  await primaryIdle(primary);
+  const replica = await startRedis({ config: diskless ? { "repl-diskless-load": "swapdb" } : {} });
+  try {
+    const client = replica.client();
+    await client.ping();
+    const start = performance.now();
+    await client.replicaof("127.0.0.1", primary.port);
+    for (;;) {
+      const replication = await client.info("replication");
+      if (/master_link_status:up/.test(replication) && /master_sync_in_progress:0/.test(replication)) {
+        const persistence = await client.info("persistence");
+        if (/loading:0/.test(persistence)) return performance.now() - start;
+      }
+      await delay(2);
+    }
+  } finally {
+    await replica.stop();
+  }
+}
+
+/** The offline load of an RDB file: ms, longest pause, keys. */
+async function offlineLoad(file: string): Promise<{ ms: number; pause: number; keys: number }> {
+  settleHeap();
+  const probe = new PauseProbe();
+  probe.start();
+  const start = performance.now();
+  const mirror = await Mirror.fromRdb(file);
+  const ms = performance.now() - start;
+  const pause = probe.stop();
+  const keys = mirror.dbsize();
+  await mirror.close();
+  return { ms, pause, keys };
+}
+
+/** redis-server loading the same file at startup, as its log reports it ("DB loaded from disk: N seconds"). */
+async function nativeStartupLoad(file: string): Promise<number> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "full-sync-"));
+  try {
+    copyFileSync(file, path.join(dir, "dump.rdb"));
+    const server = await startRedis({ config: { dir, dbfilename: "dump.rdb" }, startTimeoutMs: 120_000 });
+    const logs = server.logs();
+    await server.stop();
+    const m = /DB loaded from disk: ([\d.]+) seconds/.exec(logs);
+    if (!m) throw new Error(`redis-server did not report loading ${file}:\n${logs}`);
+    return Number(m[1]) * 1000;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const primary = await startRedis({
+  config: { "repl-diskless-sync": "yes", "repl-diskless-sync-delay": 0, "enable-debug-command": "yes" },
+});
+const syncRows: (string | number)[][] = [];
+const pacedRows: (string | number)[][] = [];
+/** The paced link needs a transport that can pause: measured with a node:net one (not on Deno). */
+const PACED = runtime !== "deno";
+const offlineRows: (string | number)[][] = [];
+const fmt = (ms: number) => ms.toFixed(0);
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+
+try {
+  for (const dataset of datasets) {
+    await primary.command("FLUSHALL");
+    const fillStart = performance.now();
+    await dataset.fill(primary);
+    await primary.command("SAVE");
+    const file = path.join(primary.dir, "dump.rdb");
+    const rdbMiB = statSync(file).size / 1048576;
+    console.error(`${dataset.name}: filled in ${fmt(performance.now() - fillStart)} ms, RDB ${rdbMiB.toFixed(1)} MiB`);
+
+    const mirror: { ms: number; pause: number; keys: number }[] = [];
+    const paced: { ms: number; pause: number; keys: number }[] = [];
+    const native: number[] = [];
+    const swapdb: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      mirror.push(await mirrorSync(primary));
+      if (PACED) paced.push(await mirrorSync(primary, true));
+      native.push(await nativeSync(primary, false));
+      swapdb.push(await nativeSync(primary, true));
+    }
+    if (PACED) {
+      const p = median(paced.map((r) => r.ms));
+      pacedRows.push([dataset.name, fmt(p), Math.max(...paced.map((r) => r.pause)).toFixed(1)]);
+    }
+    const m = median(mirror.map((r) => r.ms)), n = median(native), s = median(swapdb);
+    syncRows.push([
+      dataset.name,
+      rdbMiB.toFixed(1),
+      fmt(m),
+      fmt(n),
+      fmt(s),
+      ratio(m, n),
+      ratio(m, s),
+      Math.max(...mirror.map((r) => r.pause)).toFixed(1),
+    ]);
+
+    const offline: { ms: number; pause: number; keys: number }[] = [];
+    const startup: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      offline.push(await offlineLoad(file));
+      startup.push(await nativeStartupLoad(file));
+    }
+    const o = median(offline.map((r) => r.ms)), st = median(startup);
+    offlineRows.push([
+      dataset.name,
+      fmt(o),
+      fmt(st),
+      ratio(o, st),
+      Math.max(...offline.map((r) => r.pause)).toFixed(1),
+    ]);
+  }
+} finally {
+  await primary.stop();
+}
+
+console.log(`\nfull sync, ${ELEMENTS.toLocaleString("en")} elements per dataset, median of ${RUNS} runs, ${runtime}\n`);
+printTable(
+  ["dataset", "RDB MiB", "mirror ms", "native ms", "swapdb ms", "vs native", "vs swapdb", "max pause ms"],
+  syncRows,
+);
+console.log("\n(mirror: Mirror.connect to ready; native: REPLICAOF to link up, default / repl-diskless-load swapdb;");
+console.log(" max pause: longest event-loop stall during the mirror's syncs, 1 ms timer granularity)\n");
+if (PACED) {
+  printTable(["paced link (pausable transport)", "mirror ms", "max pause ms"], pacedRows);
+  console.log("\n(the same syncs over a node:net transport with pause()/resume(): the link then decodes");
+  console.log(" in short slices and yields between them; the runtime's own transports do not pause yet)\n");
+}
+printTable(["offline load", "Mirror.fromRdb ms", "redis-server ms", "ratio", "max pause ms"], offlineRows);
+console.log('\n(redis-server: its own "DB loaded from disk" time at startup)');
+console.log("\ngoal: mirror / native <= 1.0; longest pause <= 10 ms\n");
