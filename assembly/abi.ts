@@ -63,5 +63,7 @@ export const ST_INDEX_OUT_OF_RANGE: i32 = -10;
 export const ST_NAN: i32 = -11;
 /** "hash value is not an integer" (HINCRBY on a non-integer field). */
 export const ST_HASH_NOT_INTEGER: i32 = -12;
+/** A snapshot names a key twice in one database (bulk loading; the record index is at R_NUMBER). */
+export const ST_DUPLICATE_KEY: i32 = -40;
 // Statuses -13..-19 free for lists/sets, -20..-29 for sorted sets, -30..-39 for hashes:
 // add them here and map them in src/_wasm/store.ts fail().

@@ -9,7 +9,9 @@
  * yet; loadEnd installs the key with its TTL, replacing whatever the key
  * held. Until loadEnd the key is not in the keyspace, so a load that fails
  * half way (bad input, memory full) leaves nothing half-built visible:
- * loadAbort (or the next loadBegin) frees the structure.
+ * loadAbort (or the next loadBegin) frees the structure. A key that is
+ * already in the db is refused (ST_DUPLICATE_KEY): a snapshot never names a
+ * key twice, and Redis refuses such a file.
  *
  * Records (little-endian, unaligned, back to back):
  *   list, set   [u32 len][bytes]
@@ -21,9 +23,9 @@
  * between calls), the builder's key copy and, until loadEnd hands it to the
  * keyspace entry, the structure under construction. Records are only read.
  */
-import { ST_BAD_DB, ST_OK, ST_STORE_FULL, T_HASH, T_LIST, T_SET, T_STRING, T_ZSET } from "./abi";
+import { R_NUMBER, ST_BAD_DB, ST_DUPLICATE_KEY, ST_OK, ST_STORE_FULL, T_HASH, T_LIST, T_SET, T_STRING, T_ZSET } from "./abi";
 import { hashBytes, writeVarint } from "./bytes";
-import { dictAddHashed, dictBeforeWrite, dictFindHashed, dictReserve, dictTouch } from "./dict";
+import { dictAddHashed, dictBeforeWrite, dictFind, dictFindHashed, dictReserve, dictTouch } from "./dict";
 import { headSize, inlineEntrySize, NO_EXPIRE, writeHead } from "./entry";
 import { hashCheck, hashLoadDict, hashLoadPut } from "./hash";
 import { dbDict, ksDbCount, ksFindWrite, ksInstall } from "./keyspace";
@@ -31,9 +33,9 @@ import { listCheck, listLoadDone, listLoadPush } from "./list";
 import { alloc, free } from "./memory";
 import { payloadFree } from "./payload";
 import { setCheck, setLoadAdd, setLoadDict } from "./set";
-import { writeInline } from "./string";
 import { zsetCheck, zsetLoadAdd, zsetLoadDict } from "./zset";
 import { checkBlock } from "./check_core";
+import { result } from "./io";
 
 /** Type of the collection being built (T_LIST..T_HASH), 0 when no builder is open. */
 let bType: u8 = 0;
@@ -95,6 +97,7 @@ export function loadBegin(db: u32, kp: usize, kl: u32, type: u8, expireMs: f64, 
   loadAbort();
   if (db >= ksDbCount()) return ST_BAD_DB;
   if (type < T_LIST || type > T_HASH) return ST_BAD_DB;
+  if (dictFind(dbDict(db), kp, kl) != 0) return ST_DUPLICATE_KEY;
   const k = alloc(kl);
   if (k == 0) return ST_STORE_FULL;
   memory.copy(k, kp, kl);
@@ -215,9 +218,10 @@ export function loadEnd(): i32 {
 }
 
 /**
- * SET of n string records at ip (no flags: a key's old value and TTL are
- * replaced, as a snapshot load writes). Returns n, or ST_STORE_FULL (the
- * records before the failing one are written). Each key is hashed once.
+ * Adds n string records at ip as new keys. Returns n, ST_STORE_FULL, or
+ * ST_DUPLICATE_KEY with the failing record's index at R_NUMBER (a key
+ * already in the db: a snapshot never names a key twice). The records
+ * before the failing one are written. Each key is hashed once.
  */
 export function loadStrings(db: u32, ip: usize, n: u32): i32 {
   if (db >= ksDbCount()) return ST_BAD_DB;
@@ -233,10 +237,9 @@ export function loadStrings(db: u32, ip: usize, n: u32): i32 {
     q = vp + vl + 8;
     dictBeforeWrite(d);
     const h = load<u32>(touched + (usize(i & (TOUCH_GROUP - 1)) << 2));
-    const old = dictFindHashed(d, kp, kl, h);
-    if (old != 0) {
-      if (writeInline(d, old, T_STRING, kp, kl, expire, vp, vl) < 0) return ST_STORE_FULL;
-      continue;
+    if (dictFindHashed(d, kp, kl, h) != 0) {
+      store<f64>(result + R_NUMBER, f64(i));
+      return ST_DUPLICATE_KEY;
     }
     if (!dictReserve(d)) return ST_STORE_FULL;
     const e = alloc(inlineEntrySize(kl, expire >= 0, vl));

@@ -490,7 +490,7 @@ export function loadBuffer(size: u32): usize {
  * Opens a collection builder for key (kp, kl) of `type` (T_LIST..T_HASH)
  * whose TTL (unix ms, -1 none) is set at install, with the element count
  * the snapshot states (0 unknown); drops an unfinished one.
- * ST_OK, ST_BAD_DB, ST_STORE_FULL.
+ * ST_OK, ST_BAD_DB, ST_STORE_FULL, ST_DUPLICATE_KEY (the key exists).
  */
 export function loadBegin(db: u32, kp: usize, kl: u32, type: u32, expireMs: f64, sizeHint: u32): i32 {
   return bBegin(db, kp, kl, u8(type), expireMs, sizeHint);
@@ -518,7 +518,10 @@ export function loadAbort(): void {
   bAbort();
 }
 
-/** SET of n records [u32 len][key][u32 len][value][f64 expire] at ip: n, or ST_STORE_FULL / ST_BAD_DB. */
+/**
+ * Adds n new string keys from records [u32 len][key][u32 len][value][f64 expire] at ip: n, or
+ * ST_STORE_FULL / ST_BAD_DB / ST_DUPLICATE_KEY (failing record's index at R_NUMBER).
+ */
 export function loadStrings(db: u32, ip: usize, n: u32): i32 {
   return bStrings(db, ip, n);
 }

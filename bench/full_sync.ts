@@ -21,17 +21,17 @@
  * to disk, then loads) and with `swapdb` (loads from the socket). The
  * primary uses diskless sync without delay, so both sides start at once.
  * Each figure is the median of `runs` runs, each against a fresh replica.
- * On Node and Bun the mirror also syncs over a transport that can pause
- * (the paced link, see src/replication/link.ts).
+ * The mirror syncs over the runtime's transport, which can pause (the
+ * paced link, src/replication/pacing.ts), and once more over the same
+ * transport without pause()/resume() (each chunk decoded as it arrives).
  */
 import { copyFileSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { createConnection } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { Mirror } from "../mod.ts";
-import type { Connector, Transport } from "../src/net/transport.ts";
+import { type Connector, defaultConnector } from "../src/net/mod.ts";
 import { type RedisServer, startRedis } from "../tests/_support/redis_server.ts";
 import { collectGarbage, median, PauseProbe, printTable, prng, runtime } from "./_util.ts";
 
@@ -138,49 +138,22 @@ async function primaryIdle(primary: RedisServer): Promise<void> {
 }
 
 /**
- * A `node:net` transport that can pause reading, as the replication link
- * uses to pace a full sync (src/replication/link.ts LoadPacer): what
- * src/net/node.ts would add. Node and Bun only.
+ * The runtime's own transport without pause()/resume(): the link then
+ * decodes each chunk as it arrives (no pacing), for comparison.
  */
-const pausableConnector: Connector = (endpoint, handlers) =>
-  new Promise((resolve, reject) => {
-    const socket = createConnection({ host: endpoint.host, port: endpoint.port });
-    socket.setNoDelay(true);
-    let open = false, closed = false;
-    const finish = (error?: Error) => {
-      if (closed) return;
-      closed = true;
-      if (open) handlers.onClose(error);
-      else reject(error ?? new Error("connection closed before it opened"));
-    };
-    socket.once("connect", () => {
-      open = true;
-      const transport = {
-        write: (bytes: Uint8Array) => void (closed || socket.write(bytes)),
-        close: () => {
-          closed = true;
-          socket.destroy();
-        },
-        pause: () => socket.pause(),
-        resume: () => socket.resume(),
-      };
-      resolve(transport as Transport);
-    });
-    socket.on("data", (chunk: Uint8Array) => {
-      if (!closed) handlers.onData(chunk);
-    });
-    socket.once("error", (error) => finish(error));
-    socket.once("close", () => finish(new Error("connection closed by peer")));
-  });
+const unpacedConnector: Connector = async (endpoint, handlers) => {
+  const transport = await defaultConnector()(endpoint, handlers);
+  return { write: (bytes) => transport.write(bytes), close: () => transport.close() };
+};
 
 /** One mirror full sync: ms from connect to ready, and the longest event-loop pause meanwhile. */
-async function mirrorSync(primary: RedisServer, paced = false): Promise<{ ms: number; pause: number; keys: number }> {
+async function mirrorSync(primary: RedisServer, paced = true): Promise<{ ms: number; pause: number; keys: number }> {
   await primaryIdle(primary);
   settleHeap();
   const probe = new PauseProbe();
   probe.start();
   const start = performance.now();
-  const mirror = await Mirror.connect({ port: primary.port, connector: paced ? pausableConnector : undefined });
+  const mirror = await Mirror.connect({ port: primary.port, connector: paced ? undefined : unpacedConnector });
   const ms = performance.now() - start;
   const pause = probe.stop();
   const keys = mirror.dbsize();
@@ -244,9 +217,7 @@ const primary = await startRedis({
   config: { "repl-diskless-sync": "yes", "repl-diskless-sync-delay": 0, "enable-debug-command": "yes" },
 });
 const syncRows: (string | number)[][] = [];
-const pacedRows: (string | number)[][] = [];
-/** The paced link needs a transport that can pause: measured with a node:net one (not on Deno). */
-const PACED = runtime !== "deno";
+const unpacedRows: (string | number)[][] = [];
 const offlineRows: (string | number)[][] = [];
 const fmt = (ms: number) => ms.toFixed(0);
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
@@ -262,19 +233,17 @@ try {
     console.error(`${dataset.name}: filled in ${fmt(performance.now() - fillStart)} ms, RDB ${rdbMiB.toFixed(1)} MiB`);
 
     const mirror: { ms: number; pause: number; keys: number }[] = [];
-    const paced: { ms: number; pause: number; keys: number }[] = [];
+    const unpaced: { ms: number; pause: number; keys: number }[] = [];
     const native: number[] = [];
     const swapdb: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       mirror.push(await mirrorSync(primary));
-      if (PACED) paced.push(await mirrorSync(primary, true));
+      unpaced.push(await mirrorSync(primary, false));
       native.push(await nativeSync(primary, false));
       swapdb.push(await nativeSync(primary, true));
     }
-    if (PACED) {
-      const p = median(paced.map((r) => r.ms));
-      pacedRows.push([dataset.name, fmt(p), Math.max(...paced.map((r) => r.pause)).toFixed(1)]);
-    }
+    const u = median(unpaced.map((r) => r.ms));
+    unpacedRows.push([dataset.name, fmt(u), Math.max(...unpaced.map((r) => r.pause)).toFixed(1)]);
     const m = median(mirror.map((r) => r.ms)), n = median(native), s = median(swapdb);
     syncRows.push([
       dataset.name,
@@ -313,11 +282,8 @@ printTable(
 );
 console.log("\n(mirror: Mirror.connect to ready; native: REPLICAOF to link up, default / repl-diskless-load swapdb;");
 console.log(" max pause: longest event-loop stall during the mirror's syncs, 1 ms timer granularity)\n");
-if (PACED) {
-  printTable(["paced link (pausable transport)", "mirror ms", "max pause ms"], pacedRows);
-  console.log("\n(the same syncs over a node:net transport with pause()/resume(): the link then decodes");
-  console.log(" in short slices and yields between them; the runtime's own transports do not pause yet)\n");
-}
+printTable(["unpaced link", "mirror ms", "max pause ms"], unpacedRows);
+console.log("\n(the same syncs over a transport without pause()/resume(): each chunk is decoded as it arrives)\n");
 printTable(["offline load", "Mirror.fromRdb ms", "redis-server ms", "ratio", "max pause ms"], offlineRows);
 console.log('\n(redis-server: its own "DB loaded from disk" time at startup)');
 console.log("\ngoal: mirror / native <= 1.0; longest pause <= 10 ms\n");

@@ -13,7 +13,7 @@ import type { RdbSummary } from "./rdb/mod.ts";
 import { Reader, type ReadSource } from "./reader.ts";
 import type { Text } from "./reads.ts";
 import { type MirrorEvents, type MirrorState as LinkState, Replicator } from "./replication/replicator.ts";
-import { loadRdb, type RdbLoadProgress, type RdbSource } from "./replication/store_loader.ts";
+import { loadRdb, type RdbLoadProgress, type RdbSource } from "./offline.ts";
 
 /**
  * Where a mirror stands: the replication states, or "offline" for a mirror

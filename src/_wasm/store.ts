@@ -49,6 +49,7 @@ const ST_BAD_DB = -9;
 const ST_INDEX_OUT_OF_RANGE = -10;
 const ST_NAN = -11;
 const ST_HASH_NOT_INTEGER = -12;
+const ST_DUPLICATE_KEY = -40;
 
 // result area, in u32 / f64 slots (assembly/abi.ts R_*)
 const R_VAL_PTR = 1;
@@ -331,6 +332,29 @@ function randomU32(): number {
   const a = new Uint32Array(1);
   globalThis.crypto.getRandomValues(a);
   return a[0];
+}
+
+/**
+ * A bulk load named a key the database already holds (a snapshot never
+ * names a key twice; Redis refuses such a file).
+ *
+ * @example
+ * ```ts
+ * import { DuplicateKeyError } from "./store.ts";
+ * const e = new DuplicateKeyError(0, new TextEncoder().encode("k"));
+ * console.log(e.db, e.message);
+ * ```
+ */
+export class DuplicateKeyError extends VeidrodelisError {
+  /** The database. */
+  readonly db: number;
+  /** The key (a copy). */
+  readonly key: Uint8Array;
+  constructor(db: number, key: Uint8Array) {
+    super("ARGUMENT", `duplicate key ${JSON.stringify(new TextDecoder().decode(key))} in db ${db}`);
+    this.db = db;
+    this.key = key;
+  }
 }
 
 function argError(message: string): VeidrodelisError {
@@ -1392,6 +1416,7 @@ export class Store {
     this.put2(key, null);
     const r = this.ex.loadBegin(db, this.sp, key.length, tag, expireAtMs, hint(sizeHint));
     this.sync();
+    if (r === ST_DUPLICATE_KEY) throw new DuplicateKeyError(db, key.slice());
     if (r < 0) this.fail(r, db, 0);
     this.pending = PENDING_ITEMS;
     this.lused = 0;
@@ -1491,10 +1516,25 @@ export class Store {
       ? this.ex.loadStrings(this.pendingDb, this.lp, n)
       : this.ex.loadItems(this.lp, n);
     this.sync();
+    if (r === ST_DUPLICATE_KEY) {
+      const key = this.stringRecordKey(this.f64[this.r64 + R_NUMBER]);
+      this.loadAbort();
+      throw new DuplicateKeyError(this.pendingDb, key);
+    }
     if (r < 0) {
       this.loadAbort();
       this.fail(r, 0, 0);
     }
+  }
+
+  /** A copy of the key of string record `index` in the record buffer (layout: assembly/bulk.ts). */
+  private stringRecordKey(index: number): Uint8Array {
+    let at = this.lp;
+    for (let i = 0; i < index; i++) {
+      at += 4 + this.dv.getUint32(at, true);
+      at += 4 + this.dv.getUint32(at, true) + 8;
+    }
+    return this.u8.slice(at + 4, at + 4 + this.dv.getUint32(at, true));
   }
 
   // ------------------------------------------------------------ memory

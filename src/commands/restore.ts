@@ -102,10 +102,12 @@ function restore(ctx: ApplyContext, args: readonly Uint8Array[]): void {
     throw payloadError(error);
   }
   if (exists) store.del(db, key);
+  const loader = new StoreLoader(store);
   try {
-    decodeDumpPayload(args[3], new StoreLoader(store), target);
+    decodeDumpPayload(args[3], loader, target);
   } catch (error) {
-    store.del(db, key); // a half-written collection must not stay in the projection
+    loader.abort(); // a half-built collection must not stay in the projection
+    store.del(db, key);
     throw payloadError(error);
   }
 }

@@ -45,6 +45,19 @@ const HI = new Int32Array(8 * 256);
 })();
 
 /**
+ * A running CRC-64 as the decoder needs it: {@linkcode Crc64} here, or a
+ * faster one (the store's WebAssembly kernel) passed in the decoder options.
+ */
+export interface RunningCrc64 {
+  /** Folds `buf[start..end)` into the CRC. */
+  update(buf: Uint8Array, start?: number, end?: number): void;
+  /** True when the CRC equals the 8 little-endian bytes at `buf[at..at+8)`. */
+  equalsLE(buf: Uint8Array, at: number): boolean;
+  /** The CRC as 16 lowercase hex digits. */
+  hex(): string;
+}
+
+/**
  * An incremental CRC-64 (Redis flavour).
  *
  * @example
@@ -55,7 +68,7 @@ const HI = new Int32Array(8 * 256);
  * console.log(c.hex()); // "e9c6d914c4b8d9ca"
  * ```
  */
-export class Crc64 {
+export class Crc64 implements RunningCrc64 {
   /** Low 32 bits of the running CRC. */
   lo = 0;
   /** High 32 bits of the running CRC. */

@@ -47,7 +47,7 @@ import {
   VALKEY_RDB_VERSIONS,
   ValueType,
 } from "./constants.ts";
-import { Crc64 } from "./crc64.ts";
+import { Crc64, type RunningCrc64 } from "./crc64.ts";
 import type { EntryCursor } from "./entries.ts";
 import { IntsetCursor } from "./intset.ts";
 import { ListpackCursor } from "./listpack.ts";
@@ -78,9 +78,17 @@ export interface RdbDecoderOptions {
    * millions of empty databases.
    */
   maxDatabases?: number;
+  /**
+   * The CRC-64 to verify the file's checksum with (fresh, at zero). Default:
+   * the JavaScript {@linkcode Crc64}; the store's WebAssembly kernel is
+   * several times faster on large loads.
+   */
+  crc?: RunningCrc64;
 }
 
 const EMPTY = new Uint8Array(0);
+/** LZF strings up to this size reuse one buffer; larger ones get their own (not kept after the value). */
+const LZF_SCRATCH_MAX = 1024 * 1024;
 const TWO32 = 4294967296;
 /** LZF emits at most 264 bytes per 3 input bytes (a long back reference). */
 const LZF_MAX_RATIO = 88;
@@ -258,6 +266,10 @@ export class RdbDecoder {
   private sBodyAt = 0;
   /** The string just read (valid until the next string read). */
   private str: Uint8Array = EMPTY;
+  /** True while `str` lives in `lzfScratch`: the next LZF string overwrites it. */
+  private strInScratch = false;
+  /** Reused output of LZF strings up to LZF_SCRATCH_MAX bytes (most are far smaller). */
+  private lzfScratch: Uint8Array = EMPTY;
   private strView = false;
   /** False when `str` was LZF-decompressed: its byte positions are not input offsets. */
   private strExact = true;
@@ -269,7 +281,7 @@ export class RdbDecoder {
   private db = 0;
   private expire: ExpireAt = null;
   private resizeKeys = 0;
-  private readonly crc = new Crc64();
+  private readonly crc: RunningCrc64;
   private crcOn = true;
   private crcFrom = 0;
   private failure: unknown = null;
@@ -287,6 +299,8 @@ export class RdbDecoder {
   private count = 0;
   private started = false;
   private afterCount = 0;
+  /** Elements the value's header states (0: unknown), passed on to onCollectionStart. */
+  private sizeHint = 0;
   private n1 = 0;
   private n2 = 0;
   private n3 = 0;
@@ -347,6 +361,7 @@ export class RdbDecoder {
     this.maxString = options.maxStringBytes ?? 1024 * 1024 * 1024;
     this.total = options.totalBytes ?? -1;
     this.maxDatabases = options.maxDatabases ?? 65536;
+    this.crc = options.crc ?? new Crc64();
   }
 
   /**
@@ -647,7 +662,7 @@ export class RdbDecoder {
         }
         case S_KEY:
           if (!this.readStr(true)) return;
-          this.key = this.str;
+          this.key = this.heldStr();
           this.keyView = this.strView;
           this.beginValue();
           break;
@@ -688,6 +703,7 @@ export class RdbDecoder {
           if (!this.readCount()) return;
           this.n1 = this.lv;
           this.checkCount(this.n1);
+          if (this.vname !== "list") this.sizeHint = this.n1; // a quicklist counts nodes, not elements
           if (this.n1 === 0) this.endValue();
           else this.st = this.afterCount;
           break;
@@ -758,7 +774,7 @@ export class RdbDecoder {
         case V_HASH_VALUE:
           if (!this.readStr(this.full)) return;
           if (this.vtype === ValueType.VALKEY_HASH_2 && this.flavor === "valkey") {
-            this.pend2 = this.str;
+            this.pend2 = this.heldStr();
             this.pend2View = this.strView;
             this.st = V_HASH_EXP8;
           } else {
@@ -1321,6 +1337,7 @@ export class RdbDecoder {
 
   /** Set the state for the first field of the value, after the key. */
   private beginValue(): void {
+    this.sizeHint = 0;
     switch (this.vtype) {
       case ValueType.STRING:
         this.st = V_STRING;
@@ -1668,7 +1685,7 @@ export class RdbDecoder {
   private startIfNeeded(): RdbSink {
     if (!this.started) {
       this.started = true;
-      this.sink.onCollectionStart!(this.db, this.key, this.vname as CollectionTypeName, this.expire);
+      this.sink.onCollectionStart!(this.db, this.key, this.vname as CollectionTypeName, this.expire, this.sizeHint);
     }
     return this.sink;
   }
@@ -1709,7 +1726,7 @@ export class RdbDecoder {
   }
 
   private holdPend(): void {
-    this.pend = this.str;
+    this.pend = this.heldStr();
     this.pendView = this.strView;
   }
 
@@ -1820,6 +1837,7 @@ export class RdbDecoder {
    * allocated and LZF is not decompressed.
    */
   private readStr(keep: boolean): boolean {
+    this.strInScratch = false;
     // Fast path for the common case (most elements and keys): a 6-bit length
     // and a body entirely inside the chunk.
     if (this.sState === STR_LEN && this.tokHave === 0 && this.pos < this.end) {
@@ -1957,7 +1975,7 @@ export class RdbDecoder {
           }
           this.sState = STR_LEN;
           if (lzf) {
-            const out = this.alloc(this.sULen);
+            const out = this.lzfOutput(this.sULen);
             if (lzfDecompress(body, 0, body.length, out) !== this.sULen) {
               throw this.error("CORRUPT", "invalid LZF compressed string", this.sAt);
             }
@@ -2090,6 +2108,22 @@ export class RdbDecoder {
     if (used < plain.length) {
       throw this.error("CORRUPT", "bytes after the RDB's end inside the LZ4 frame", at);
     }
+  }
+
+  /**
+   * `str` in a form that outlives the next string: a copy when it sits in the
+   * LZF scratch buffer (views into the chunk are detached by the push).
+   */
+  private heldStr(): Uint8Array {
+    return this.strInScratch ? this.str.slice() : this.str;
+  }
+
+  /** Where an LZF string of `n` bytes is decompressed: the scratch buffer, or its own array when large. */
+  private lzfOutput(n: number): Uint8Array {
+    if (n > LZF_SCRATCH_MAX) return this.alloc(n);
+    if (this.lzfScratch.length < n) this.lzfScratch = new Uint8Array(Math.max(n, 4096, 2 * this.lzfScratch.length));
+    this.strInScratch = true;
+    return this.lzfScratch.subarray(0, n);
   }
 
   private alloc(n: number): Uint8Array {

@@ -45,7 +45,7 @@ export {
   VALKEY_RDB_VERSIONS,
   ValueType,
 } from "./constants.ts";
-export { Crc64, crc64 } from "./crc64.ts";
+export { Crc64, crc64, type RunningCrc64 } from "./crc64.ts";
 export { lzfCompress, lzfDecompress } from "./lzf.ts";
 export { lz4DecompressBlock, Lz4FrameDecoder, parseVkcsEnvelope, type VkcsEnvelope, Xxh32, xxh32 } from "./lz4.ts";
 export type { EntryCursor } from "./entries.ts";

@@ -42,8 +42,19 @@ export interface RdbSink {
   /** A function library (FUNCTION2 record): its source code as stored. */
   onFunction?(code: Uint8Array): void;
 
-  /** Start of a non-empty collection; its elements follow, then `onCollectionEnd`. */
-  onCollectionStart?(db: number, key: Uint8Array, type: CollectionTypeName, expireAtMs: ExpireAt): void;
+  /**
+   * Start of a non-empty collection; its elements follow, then
+   * `onCollectionEnd`. `sizeHint` is the element count the value's header
+   * states (0 when it has none, as for compact encodings and quicklists):
+   * a hint for presizing, not a promise (a corrupt file may lie).
+   */
+  onCollectionStart?(
+    db: number,
+    key: Uint8Array,
+    type: CollectionTypeName,
+    expireAtMs: ExpireAt,
+    sizeHint: number,
+  ): void;
   /** One list element, in list order. */
   onListElement?(value: Uint8Array): void;
   /** One set member. */

@@ -10,15 +10,15 @@
  * @module
  */
 
-import type { Store } from "../_wasm/store.ts";
+import { type Store, WasmCrc64 } from "../_wasm/store.ts";
 import { AuthError, ConnectionError, ProtocolError, RdbError, VeidrodelisError } from "../errors.ts";
 import type { DivergenceError } from "../errors.ts";
 import type { Connector, Endpoint, Transport } from "../net/mod.ts";
 import { RdbDecoder, type RdbSummary } from "../rdb/mod.ts";
 import { encodeCommand, RespCommandParser } from "../resp/mod.ts";
 import { Applier, type ApplierEvents } from "./applier.ts";
-import { setImmediate } from "node:timers";
-import { Slicer, StoreLoader, yieldToEventLoop } from "./store_loader.ts";
+import { LoadPacer } from "./pacing.ts";
+import { StoreLoader } from "./store_loader.ts";
 
 /** How a link connects and identifies itself. */
 export interface LinkConfig {
@@ -204,6 +204,7 @@ export class ReplicaLink {
       let at = 0;
       while (at < chunk.length && this.#phase !== Phase.Closed) {
         at = this.#consume(chunk, at);
+        // The pacer may have come into being inside this chunk (at the transfer header).
         if (at < chunk.length && this.#pacer !== null && this.#pacer.spent()) {
           this.#input += at;
           this.#queue.unshift(chunk.subarray(at));
@@ -328,8 +329,13 @@ export class ReplicaLink {
     }
     this.#store = this.#config.createStore();
     // Strings are written many per store call: finish() in #rdbLoaded writes the last ones.
-    this.#loader = new StoreLoader(this.#store, { batchStrings: true });
-    this.#rdb = new RdbDecoder(this.#loader);
+    const loader = new StoreLoader(this.#store, { batchStrings: true, position: (): number => rdb.bytesConsumed });
+    const rdb: RdbDecoder = new RdbDecoder(loader, {
+      totalBytes: this.#phase === Phase.RdbByLength ? this.#rdbRemaining : undefined,
+      crc: new WasmCrc64(),
+    });
+    this.#loader = loader;
+    this.#rdb = rdb;
     this.#pacer = LoadPacer.for(this.#transport);
     if (this.#phase === Phase.RdbByLength && this.#rdbRemaining === 0) this.#rdbLoaded();
   }
@@ -407,99 +413,6 @@ export class ReplicaLink {
   }
 }
 
-/** A transport that can stop reading for a while (optional: see {@linkcode LoadPacer}). */
-interface Pausable {
-  pause(): void;
-  resume(): void;
-}
-
-/** Longest stretch of RDB decoding before a paced load yields to the event loop, in ms. */
-const PACED_BUSY_MS = 3;
-
-/**
- * Keeps a full sync from stalling the event loop: the RDB is decoded in
- * slices of about half a millisecond, and once a stretch of work (all the
- * input the runtime hands over in one go: Node reads up to 32 chunks of
- * 64 KiB per socket event) passes PACED_BUSY_MS, the transport is paused,
- * the rest waits, and the load resumes after timers and I/O had their turn.
- * Pausing the transport keeps memory bounded: the primary simply waits, as
- * for any slow replica.
- *
- * Only for transports with pause()/resume(); without them each chunk is
- * decoded as it arrives.
- */
-class LoadPacer {
-  readonly #transport: Pausable;
-  readonly #slicer = new Slicer();
-  /** When the current stretch of work began (0: none running). */
-  #since = 0;
-  #paused = false;
-  #ended = false;
-
-  private constructor(transport: Pausable) {
-    this.#transport = transport;
-  }
-
-  static for(transport: Transport | null): LoadPacer | null {
-    const t = transport as (Transport & Partial<Pausable>) | null;
-    if (t === null || typeof t.pause !== "function" || typeof t.resume !== "function") return null;
-    return new LoadPacer(t as Transport & Pausable);
-  }
-
-  /** Bytes to hand the decoder next. */
-  get slice(): number {
-    return this.#slicer.size;
-  }
-
-  took(bytes: number, ms: number): void {
-    this.#slicer.took(bytes, ms);
-  }
-
-  /** Input arrived: starts a stretch of work unless one is running. */
-  begin(): void {
-    if (this.#since !== 0) return;
-    this.#since = performance.now();
-    // The stretch ends when the runtime gets back to its loop (an immediate runs then).
-    setImmediate(() => {
-      if (!this.#paused) this.#since = 0;
-    });
-  }
-
-  /** True once the current stretch of work has run long enough. */
-  spent(): boolean {
-    return this.#since !== 0 && performance.now() - this.#since >= PACED_BUSY_MS;
-  }
-
-  /** Stops reading and runs `drain` after the event loop had a turn. */
-  pause(drain: () => void): void {
-    if (!this.#paused) this.#transport.pause();
-    this.#paused = true;
-    yieldToEventLoop().then(() => {
-      if (this.#ended) return;
-      this.#since = performance.now();
-      drain();
-    });
-  }
-
-  /** Everything queued ran: read again. */
-  resume(): void {
-    if (!this.#paused) return;
-    this.#paused = false;
-    this.#since = 0;
-    if (!this.#ended) this.#transport.resume();
-  }
-
-  /** The load is over (or the link closed): reading goes on unpaced. */
-  end(): void {
-    this.#ended = true;
-    if (this.#paused) {
-      this.#paused = false;
-      this.#transport.resume();
-    }
-  }
-}
-
-/** Wraps anything thrown while processing input into a typed error. */
 function asLibraryError(error: unknown, offset: number): VeidrodelisError {
   if (error instanceof VeidrodelisError) return error;
   const message = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,7 @@
 // Unit tests of bulk loading (assembly/bulk.ts through src/_wasm/store.ts) and of the CRC-64 kernel: no server needed.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Store, ValueType, WasmCrc64 } from "../../src/_wasm/store.ts";
+import { DuplicateKeyError, Store, ValueType, WasmCrc64 } from "../../src/_wasm/store.ts";
 import { StoreFullError } from "../../src/errors.ts";
 import { Crc64 } from "../../src/rdb/crc64.ts";
 import { seededRandom } from "../_support/random.ts";
@@ -119,13 +119,11 @@ describe("store: bulk loading of collections", () => {
     assertConsistent(s);
   });
 
-  it("the key appears only when the collection ends, with its TTL, replacing what it held", () => {
+  it("the key appears only when the collection ends, with its TTL", () => {
     const s = new Store();
-    s.set(0, b("k"), b("old"), 0, 1234);
     s.loadCollection(0, b("k"), "list", 99_000);
     for (let i = 0; i < 5000; i++) s.loadElement(b(`e${i}`));
-    assert.equal(s.find(0, "k"), ValueType.string, "the old value until the end");
-    assert.equal(s.foundString(), "old");
+    assert.equal(s.find(0, "k"), ValueType.none, "nothing until the end");
     assertConsistent(s); // the builder's blocks are accounted for
     assert.equal(s.loadCollectionEnd(), true);
     assert.equal(s.find(0, "k"), ValueType.list);
@@ -200,14 +198,13 @@ describe("store: bulk loading of collections", () => {
 });
 
 describe("store: bulk loading of strings", () => {
-  it("buffered SETs: written by loadFlush, by a db change and by a collection; last write wins", () => {
+  it("buffered SETs: written by loadFlush, by a db change and by a collection", () => {
     const s = new Store();
-    s.listPush(0, b("k1"), b("x"), true, false);
     const value = (i: number) => b(`value-${i}-${"v".repeat(i % 300)}`);
     for (let i = 0; i < 20_000; i++) s.loadString(0, b(`key:${i}`), value(i), i % 3 === 0 ? 1000 + i : -1);
-    s.loadString(0, b("k1"), b("replaces a list"), -1);
-    s.loadString(3, b("other"), b("db 3"), 42); // a db change writes the pending ones first
-    s.loadString(3, b("other"), b("again"), -1);
+    s.loadString(0, b("k1"), b("one"), -1);
+    s.loadString(3, b("other"), b("db 3"), -1); // a db change writes the pending ones first
+    assert.equal(s.find(0, "k1"), ValueType.string);
     s.loadCollection(3, b("set"), "set", -1); // so does a collection
     s.loadElement(b("m"));
     s.loadCollectionEnd();
@@ -221,11 +218,29 @@ describe("store: bulk loading of strings", () => {
       assert.equal(s.foundExpireAt, i % 3 === 0 ? 1000 + i : -1);
     }
     assert.equal(s.find(0, "k1"), ValueType.string);
-    assert.equal(s.foundString(), "replaces a list");
+    assert.equal(s.foundString(), "one");
     assert.equal(s.find(3, "other"), ValueType.string);
-    assert.equal(s.foundString(), "again");
-    assert.equal(s.foundExpireAt, -1);
+    assert.equal(s.foundString(), "db 3");
     assert.equal(s.find(0, "tail"), ValueType.string);
+    assertConsistent(s);
+  });
+
+  it("a key named twice (in the buffer, or already in the db) fails with DuplicateKeyError naming it", () => {
+    const s = new Store();
+    s.listPush(0, b("list"), b("x"), true, false);
+    for (let i = 0; i < 100; i++) s.loadString(0, b(`key:${i}`), b("v"), -1);
+    s.loadString(0, b("key:42"), b("again"), -1);
+    assert.throws(
+      () => s.loadFlush(),
+      (e: unknown) => e instanceof DuplicateKeyError && e.db === 0 && e.message.includes('"key:42"'),
+    );
+    s.loadString(0, b("list"), b("v"), -1);
+    assert.throws(() => s.loadFlush(), (e: unknown) => e instanceof DuplicateKeyError && e.message.includes('"list"'));
+    assert.throws(() => s.loadCollection(0, b("key:7"), "set", -1), DuplicateKeyError);
+    assert.equal(s.find(0, "list"), ValueType.list, "the existing key is untouched");
+    s.loadCollection(1, b("key:7"), "set", -1); // another db: no conflict
+    s.loadElement(b("m"));
+    assert.equal(s.loadCollectionEnd(), true);
     assertConsistent(s);
   });
 

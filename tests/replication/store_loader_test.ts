@@ -138,17 +138,56 @@ describe("bulk loading through StoreLoader", () => {
     }
   });
 
-  test("a size hint from the decoder (5th argument of onCollectionStart) gives the same content", () => {
-    const bytes = rdbWith(10, 2000);
-    const hinted = new Store();
-    const plain = new Store();
+  test("a key named twice fails the load with a typed RdbError at an offset inside the file", () => {
+    const w = new Writer().text("REDIS0011").raw(0xfe, 0);
+    for (let i = 0; i < 50; i++) w.raw(0).str(`k${i}`).str("v");
+    const strings = w.raw(0).str("k7").str("again").raw(0xff).bytes();
+    const w2 = new Writer().text("REDIS0011").raw(0xfe, 0).raw(2).str("s").len(1).str("m");
+    const collection = w2.raw(2).str("s").len(1).str("n").raw(0xff).bytes();
+    const w3 = new Writer().text("REDIS0011").raw(0xfe, 1).raw(0).str("k").str("v").raw(0xfe, 2).raw(0).str("k");
+    const otherDbs = w3.str("v").raw(0xff).bytes();
+    for (const [bytes, key] of [[strings, "k7"], [collection, "s"]] as const) {
+      for (const batchStrings of [true, false]) {
+        const store = new Store();
+        try {
+          const loader = new StoreLoader(store, { batchStrings, position: () => bytes.length - 1 });
+          assert.throws(() => {
+            decodeRdb(bytes, loader);
+            loader.finish();
+          }, (e: unknown) => {
+            assert.ok(e instanceof RdbError, String(e));
+            assert.equal(e.reason, "CORRUPT");
+            assert.match(e.message, new RegExp(`duplicate key "${key}" in db 0`));
+            assert.ok(e.offset >= 0 && e.offset < bytes.length);
+            return true;
+          });
+        } finally {
+          store.dispose();
+        }
+      }
+    }
+    const store = new Store();
     try {
-      const loader = new StoreLoader(hinted, { batchStrings: true });
+      const loader = new StoreLoader(store, { batchStrings: true });
+      decodeRdb(otherDbs, loader);
+      loader.finish();
+      assert.equal(store.dbSize(1) + store.dbSize(2), 2, "the same key in two dbs is fine");
+    } finally {
+      store.dispose();
+    }
+  });
+
+  test("the decoder's size hint (the value's stated count) gives the same content as none", () => {
+    const bytes = rdbWith(10, 2000);
+    const unhinted = new Store();
+    const hinted = new Store();
+    try {
+      const loader = new StoreLoader(unhinted, { batchStrings: true });
       const sink = {
         onString: loader.onString.bind(loader),
         onPlaceholder: loader.onPlaceholder.bind(loader),
         onCollectionStart: (db: number, key: Uint8Array, type: CollectionTypeName, exp: number | null) =>
-          loader.onCollectionStart(db, key, type, exp, key.length === 3 ? 2000 : 2),
+          loader.onCollectionStart(db, key, type, exp, 0),
         onListElement: loader.onListElement.bind(loader),
         onSetMember: loader.onSetMember.bind(loader),
         onZsetMember: loader.onZsetMember.bind(loader),
@@ -157,12 +196,28 @@ describe("bulk loading through StoreLoader", () => {
       };
       decodeRdb(bytes, sink);
       loader.finish();
-      decodeRdb(bytes, new StoreLoader(plain));
-      assert.deepEqual(storeModel(hinted), storeModel(plain));
-      assert.equal(hinted.debugCheck(), null);
+      const hints: number[] = [];
+      const hintedLoader = new StoreLoader(hinted);
+      decodeRdb(bytes, {
+        ...sink,
+        onString: hintedLoader.onString.bind(hintedLoader),
+        onPlaceholder: hintedLoader.onPlaceholder.bind(hintedLoader),
+        onCollectionStart: (db, key, type, exp, hint) => {
+          hints.push(hint);
+          hintedLoader.onCollectionStart(db, key, type, exp, hint);
+        },
+        onListElement: hintedLoader.onListElement.bind(hintedLoader),
+        onSetMember: hintedLoader.onSetMember.bind(hintedLoader),
+        onZsetMember: hintedLoader.onZsetMember.bind(hintedLoader),
+        onHashField: hintedLoader.onHashField.bind(hintedLoader),
+        onCollectionEnd: hintedLoader.onCollectionEnd.bind(hintedLoader),
+      });
+      assert.deepEqual(hints, [2000, 2], "the set's and the hash's stated counts");
+      assert.deepEqual(storeModel(unhinted), storeModel(hinted));
+      assert.equal(unhinted.debugCheck(), null);
     } finally {
+      unhinted.dispose();
       hinted.dispose();
-      plain.dispose();
     }
   });
 });
