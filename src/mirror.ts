@@ -11,7 +11,7 @@ import { Emitter, type Listener } from "./events.ts";
 import { type MirrorOptions, resolveOptions } from "./options.ts";
 import type { RdbSummary } from "./rdb/mod.ts";
 import { Reader, type ReadSource } from "./reader.ts";
-import type { Text } from "./reads.ts";
+import type { Text } from "./reads/mod.ts";
 import { type MirrorEvents, type MirrorState as LinkState, Replicator } from "./replication/replicator.ts";
 import { loadRdb, type RdbLoadProgress, type RdbSource } from "./offline.ts";
 

@@ -9,19 +9,12 @@
 import { type FileHandle, open } from "node:fs/promises";
 import { type Store, WasmCrc64 } from "./_wasm/store.ts";
 import { VeidrodelisError } from "./errors.ts";
-import { RdbDecoder, type RdbDecoderOptions, type RdbSummary } from "./rdb/mod.ts";
+import { RdbDecoder, type RdbDecoderOptions, type RdbLoadProgress, type RdbSummary } from "./rdb/mod.ts";
 import { Slicer, yieldToEventLoop } from "./replication/pacing.ts";
 import { StoreLoader } from "./replication/store_loader.ts";
 
-/** How far an offline load got (see {@linkcode loadRdb}). */
-export interface RdbLoadProgress {
-  /** Bytes of the RDB consumed so far. */
-  bytes: number;
-  /** The input's size when known (a file, bytes in memory), else null. */
-  totalBytes: number | null;
-  /** Keys loaded so far. */
-  keys: number;
-}
+
+export type { RdbLoadProgress };
 
 /** Where an offline load reads an RDB from: a file path, the bytes, or a stream of chunks. */
 export type RdbSource = string | Uint8Array | AsyncIterable<Uint8Array>;

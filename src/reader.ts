@@ -7,7 +7,7 @@
 
 import type { Store } from "./_wasm/store.ts";
 import { NotReadyError } from "./errors.ts";
-import { type ReadContext, type ReadDef, type ReadMethods, readNames, readTable, type Text } from "./reads.ts";
+import { type ReadContext, type ReadDef, type ReadMethods, readNames, readTable, type Text } from "./reads/mod.ts";
 
 /** Where a reader finds the live store and its policies (shared by all readers of a mirror). */
 export interface ReadSource {

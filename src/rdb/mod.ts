@@ -32,7 +32,7 @@ import type { RdbSink, RdbSummary } from "./sink.ts";
 export { RdbDecoder, type RdbDecoderOptions } from "./decoder.ts";
 export { decodeDumpPayload, type DumpPayloadInfo, dumpPayloadVersion, type DumpTarget } from "./dump.ts";
 export { RdbError, type RdbErrorReason } from "../errors.ts";
-export type { ExpireAt, RdbSink, RdbSummary } from "./sink.ts";
+export type { ExpireAt, RdbLoadProgress, RdbSink, RdbSummary } from "./sink.ts";
 export {
   type CollectionTypeName,
   MAX_REDIS_RDB_VERSION,

@@ -101,3 +101,13 @@ export interface RdbSummary {
   /** "lz4" when the RDB came inside a Valkey `VKCS` envelope, else null. */
   compression: "lz4" | null;
 }
+
+/** How far an RDB load got: reported during a full sync and an offline load. */
+export interface RdbLoadProgress {
+  /** Bytes of the RDB consumed so far. */
+  bytes: number;
+  /** The input's size when known (a file, bytes in memory, a `$<len>` transfer), else null. */
+  totalBytes: number | null;
+  /** Keys loaded so far. */
+  keys: number;
+}

@@ -14,7 +14,7 @@ import { type Store, WasmCrc64 } from "../_wasm/store.ts";
 import { AuthError, ConnectionError, ProtocolError, RdbError, VeidrodelisError } from "../errors.ts";
 import type { DivergenceError } from "../errors.ts";
 import type { Connector, Endpoint, Transport } from "../net/mod.ts";
-import { RdbDecoder, type RdbSummary } from "../rdb/mod.ts";
+import { RdbDecoder, type RdbLoadProgress, type RdbSummary } from "../rdb/mod.ts";
 import { encodeCommand, RespCommandParser } from "../resp/mod.ts";
 import { Applier, type ApplierEvents } from "./applier.ts";
 import { LoadPacer } from "./pacing.ts";
@@ -39,8 +39,8 @@ export interface LinkConfig {
 export interface LinkEvents {
   /** The primary answered `+FULLRESYNC`; an RDB follows. */
   onFullResync?(replId: string, offset: number): void;
-  /** RDB bytes received so far during a full resync. */
-  onRdbProgress?(bytes: number): void;
+  /** How far the RDB load of a full resync got (after each piece decoded). */
+  onRdbProgress?(progress: RdbLoadProgress): void;
   /** The RDB is loaded and acknowledged: `store` is live and will follow the stream. */
   onLive(store: Store, info: LiveInfo): void;
   /** A command could not be applied. */
@@ -98,6 +98,8 @@ export class ReplicaLink {
   #rdb: RdbDecoder | null = null;
   #loader: StoreLoader | null = null;
   #rdbRemaining = 0;
+  /** Size of the transfer when the primary stated it (`$<len>`), else null (EOF-marked). */
+  #rdbTotal: number | null = null;
   #eofMark: Uint8Array = new Uint8Array(0);
   #markFilled = 0;
   #parser: RespCommandParser | null = null;
@@ -190,7 +192,7 @@ export class ReplicaLink {
     // several times a plain Uint8Array's: view the same bytes as a plain one.
     if (chunk.constructor !== Uint8Array) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
     // Input that arrives while earlier input waits (paced load) queues behind it, in order.
-    if (this.#queue.length > 0) this.#queue.push(chunk);
+    if (this.#queue.length > 0 || this.#pacer?.paused) this.#queue.push(chunk);
     else this.#feed(chunk);
   }
 
@@ -205,9 +207,10 @@ export class ReplicaLink {
       while (at < chunk.length && this.#phase !== Phase.Closed) {
         at = this.#consume(chunk, at);
         // The pacer may have come into being inside this chunk (at the transfer header).
-        if (at < chunk.length && this.#pacer !== null && this.#pacer.spent()) {
+        if (this.#pacer !== null && this.#pacer.spent()) {
+          // Also at the end of a chunk: the runtime may hand over many in one go.
           this.#input += at;
-          this.#queue.unshift(chunk.subarray(at));
+          if (at < chunk.length) this.#queue.unshift(chunk.subarray(at));
           this.#pacer.pause(() => this.#drain());
           return false;
         }
@@ -323,6 +326,7 @@ export class ReplicaLink {
       this.#phase = Phase.RdbUntilMark;
     } else if (/^\$\d+$/.test(line)) {
       this.#rdbRemaining = Number(line.slice(1));
+      this.#rdbTotal = this.#rdbRemaining;
       this.#phase = Phase.RdbByLength;
     } else {
       throw new ProtocolError(`unexpected RDB transfer header: ${line.slice(0, 60)}`, offset);
@@ -348,7 +352,7 @@ export class ReplicaLink {
       throw new RdbError("CORRUPT", "the RDB ended before the transfer length", this.#rdb!.bytesConsumed);
     }
     this.#rdbRemaining -= take;
-    this.#events.onRdbProgress?.(this.#rdb!.bytesConsumed);
+    this.#reportProgress();
     if (this.#rdbRemaining === 0) this.#rdbLoaded();
     return at + take;
   }
@@ -357,9 +361,16 @@ export class ReplicaLink {
     const end = Math.min(chunk.length, at + (this.#pacer?.slice ?? Infinity));
     const part = at === 0 && end === chunk.length ? chunk : chunk.subarray(at, end);
     const used = this.#pushRdb(part);
-    this.#events.onRdbProgress?.(this.#rdb!.bytesConsumed);
+    this.#reportProgress();
     if (this.#rdb!.done) this.#phase = Phase.EofMark;
     return at + used;
+  }
+
+  #reportProgress(): void {
+    const report = this.#events.onRdbProgress;
+    if (report === undefined) return;
+    const summary = this.#rdb!.summary;
+    report({ bytes: summary.bytes, totalBytes: this.#rdbTotal, keys: summary.keys });
   }
 
   /** One push into the decoder, timed by the pacer when the load is paced. */

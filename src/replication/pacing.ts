@@ -58,6 +58,7 @@ export class LoadPacer {
   /** When the current stretch of work began (0: none running). */
   #since = 0;
   #paused = false;
+  #drainPending = false;
   #ended = false;
 
   private constructor(transport: Pausable) {
@@ -98,11 +99,19 @@ export class LoadPacer {
     return performance.now() - this.#since >= PACED_BUSY_MS;
   }
 
-  /** Stops reading and runs `drain` after the event loop had a turn. */
+  /** True while reading is paused (input that still arrives must wait behind the queue). */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** Stops reading and runs `drain` after the event loop had a turn (once, however often called meanwhile). */
   pause(drain: () => void): void {
     if (!this.#paused) this.#transport.pause();
     this.#paused = true;
+    if (this.#drainPending) return;
+    this.#drainPending = true;
     yieldToEventLoop().then(() => {
+      this.#drainPending = false;
       if (this.#ended) return;
       this.#since = performance.now();
       drain();

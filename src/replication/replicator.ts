@@ -11,6 +11,7 @@ import { type DivergenceError, VeidrodelisError } from "../errors.ts";
 import type { Emitter } from "../events.ts";
 import { defaultConnector } from "../net/mod.ts";
 import type { ResolvedOptions } from "../options.ts";
+import type { RdbLoadProgress } from "../rdb/mod.ts";
 import { type LiveInfo, ReplicaLink } from "./link.ts";
 
 /** Where the mirror stands. */
@@ -36,8 +37,8 @@ export interface MirrorEvents extends Record<string, unknown> {
   divergence: DivergenceError;
   /** A unit of the stream was applied. */
   applied: AppliedUnit;
-  /** RDB bytes loaded so far during a full resync. */
-  progress: number;
+  /** How far the RDB load of a full resync got (bytes, total when stated, keys). */
+  progress: RdbLoadProgress;
 }
 
 /**
@@ -137,7 +138,7 @@ export class Replicator {
         createStore: () => new Store({ databases: options.databases }),
       }, {
         onFullResync: () => this.#setState("replicating"),
-        onRdbProgress: (bytes) => this.#events.emit("progress", bytes),
+        onRdbProgress: (progress) => this.#events.emit("progress", progress),
         onLive: (store, info) => this.#onLive(link, store, info),
         onDivergence: (error) => this.#onDivergence(link, error),
         onUnitApplied: (commands, db) => {

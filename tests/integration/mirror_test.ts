@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Mirror, WrongTypeError } from "../../mod.ts";
+import { Mirror, type RdbLoadProgress, WrongTypeError } from "../../mod.ts";
 import { type RedisServer, startRedis } from "../_support/redis_server.ts";
 import { caughtUp, primaryOffset, waitUntil } from "../_support/sync.ts";
 
@@ -10,6 +10,7 @@ for (const diskless of ["yes", "no"]) {
     let mirror: Mirror;
     let ticksDuringLoad = 0;
     let progressEvents = 0;
+    let lastProgress: RdbLoadProgress | null = null;
 
     before(async () => {
       server = await startRedis({ config: { "repl-diskless-sync": diskless, "repl-diskless-sync-delay": 0 } });
@@ -28,7 +29,10 @@ for (const diskless of ["yes", "no"]) {
       const ticker = setInterval(() => {
         if (mirror.state === "replicating") ticksDuringLoad++;
       }, 0);
-      mirror.on("progress", () => progressEvents++);
+      mirror.on("progress", (progress) => {
+        progressEvents++;
+        lastProgress = progress;
+      });
       try {
         await mirror.ready;
       } finally {
@@ -51,6 +55,10 @@ for (const diskless of ["yes", "no"]) {
       assert.equal(mirror.db(3).type("a:list"), "list");
       assert.throws(() => mirror.db(3).get("a:list"), WrongTypeError);
       assert.ok(progressEvents > 1, "the RDB arrived and was decoded in several chunks");
+      const last = lastProgress as RdbLoadProgress | null;
+      assert.equal(last?.keys, 100_003, "progress counts the keys loaded");
+      if (diskless === "no") assert.equal(last?.bytes, last?.totalBytes, "a $<len> transfer states its size");
+      else assert.equal(last?.totalBytes, null, "an EOF-marked transfer has no stated size");
       assert.ok(ticksDuringLoad > 0, "timers ran during the load");
       const pttl = mirror.db(3).pttl("with:ttl");
       assert.ok(pttl > 990_000 && pttl <= 1_000_000, `pttl ${pttl}`);

@@ -1,0 +1,79 @@
+/**
+ * What every read receives and how a read is declared: the context (store,
+ * database, policies), argument kinds (used to convert arguments from Lua
+ * and read transactions), and the lookups reads share.
+ *
+ * @module
+ */
+
+import { type KeyInput, type Store, ValueType } from "../_wasm/store.ts";
+import { WrongTypeError } from "../errors.ts";
+
+/** A key: a string (UTF-8 encoded) or raw bytes. */
+export type { KeyInput };
+
+/** Results are strings by default, or bytes from a bytes reader. */
+export type Text = string | Uint8Array;
+
+/** What every read implementation receives: the store, database and policies of its reader. */
+export interface ReadContext {
+  /** The live store. */
+  readonly store: Store;
+  /** The reader's database. */
+  readonly database: number;
+  /** True for readers returning bytes. */
+  readonly bytes: boolean;
+  /** True when keys whose TTL passed stay visible. */
+  readonly showExpired: boolean;
+  /** The clock (unix ms) used to hide expired keys. */
+  now(): number;
+}
+
+/** Kinds of read arguments, used to check and convert arguments from Lua and read transactions. */
+export type ArgKind = "key" | "keys" | "int";
+
+/** The declaration of one read. */
+export interface ReadDef {
+  /** Argument kinds in order; "keys" takes the rest. */
+  args: readonly ArgKind[];
+  /** The Redis command this read answers as. */
+  redis: string;
+  /** Runs the read. */
+  run(ctx: ReadContext, ...args: any[]): unknown;
+}
+
+/** Finds `key`, hiding it when its TTL has passed (as a Redis replica does for reads). */
+export function findLive(ctx: ReadContext, key: KeyInput): number {
+  const store = ctx.store;
+  const type = store.find(ctx.database, key);
+  if (type === ValueType.none || ctx.showExpired) return type;
+  const at = store.foundExpireAt;
+  return at !== -1 && at <= ctx.now() ? ValueType.none : type;
+}
+
+/**
+ * The declarations of a group of reads: one {@linkcode ReadDef} per method
+ * of `Methods` (TypeScript keeps the two in step).
+ */
+export type ReadTable<Methods> = { readonly [K in keyof Methods]: ReadDef };
+
+/** Finds a string key: false when missing (or expired), WrongTypeError for another type. */
+export function findString(ctx: ReadContext, key: KeyInput): boolean {
+  const type = findLive(ctx, key);
+  if (type === ValueType.none) return false;
+  if (type !== ValueType.string) throw new WrongTypeError("string", ctx.store.foundTypeName());
+  return true;
+}
+
+/** The found string value, as a string or as bytes by the reader's form. */
+export function foundText(ctx: ReadContext): Text {
+  return ctx.bytes ? ctx.store.foundBytes() : ctx.store.foundString();
+}
+
+/** Finds `key` and reports its remaining TTL in ms: -2 missing, -1 none. */
+export function remaining(ctx: ReadContext, key: KeyInput): number {
+  const type = findLive(ctx, key);
+  if (type === ValueType.none) return -2;
+  const at = ctx.store.foundExpireAt;
+  return at === -1 ? -1 : Math.max(0, at - ctx.now());
+}

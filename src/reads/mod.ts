@@ -1,0 +1,29 @@
+/**
+ * THE table of reads. Each read is declared once, in the file of its type:
+ * its signature (in that file's interface, with the docs users see) and its
+ * implementation, argument kinds and Redis counterpart (in that file's
+ * table). Reader methods, read transactions, Lua's `ts` table and the
+ * README's table are all generated from these declarations, and TypeScript
+ * keeps each interface and its table in step.
+ *
+ * @module
+ */
+
+import type { ReadDef, Text } from "./context.ts";
+import { type KeyspaceReads, keyspaceReads } from "./keyspace.ts";
+import { type StringReads, stringReads } from "./strings.ts";
+
+export type { ArgKind, KeyInput, ReadContext, ReadDef, ReadTable, Text } from "./context.ts";
+export type { KeyspaceReads, StringReads };
+
+/** Every read, as a method of a reader bound to one database. */
+export interface ReadMethods<T extends Text> extends StringReads<T>, KeyspaceReads {}
+
+/** The declaration of every read in {@linkcode ReadMethods}. */
+export const readTable: { readonly [K in keyof ReadMethods<Text>]: ReadDef } = {
+  ...stringReads,
+  ...keyspaceReads,
+};
+
+/** Names of every read, in declaration order. */
+export const readNames: readonly (keyof ReadMethods<Text>)[] = Object.keys(readTable) as (keyof ReadMethods<Text>)[];
