@@ -357,6 +357,11 @@ export class DuplicateKeyError extends VeidrodelisError {
   }
 }
 
+/** A store method whose implementation is being written (a contract between engineers). */
+function notYet(name: string, ..._args: unknown[]): never {
+  throw new VeidrodelisError("ARGUMENT", `Store.${name} is not implemented yet`);
+}
+
 function argError(message: string): VeidrodelisError {
   return new VeidrodelisError("ARGUMENT", message);
 }
@@ -1349,6 +1354,85 @@ export class Store {
     const hp = this.foundPtr;
     const n = this.putKey(field);
     return this.ex.hashGet(hp, this.sp, n) === 1;
+  }
+
+  // ------------------------------------------------------------ ordered access, sampling, scans
+  //                                                 (owner: assembly/order.ts, assembly/sample.ts)
+  //
+  // Reads that need an order or a sample of a collection or a database:
+  // byte-ordered iteration after an anchor (sets, hashes, keys), (score,
+  // member) iteration (sorted sets), Redis's random picks, and SCAN cursors.
+  // All of them act on the key of the last find() (found*) or on a database.
+
+  /**
+   * Up to `count` members of the found set strictly after `anchor` in byte
+   * order (strictly before it when `reverse`); `anchor` null starts at the
+   * first (last) member. An empty array at the end.
+   */
+  foundSetAfter(anchor: KeyInput | null, reverse: boolean, count: number): Uint8Array[] {
+    return notYet("foundSetAfter", anchor, reverse, count);
+  }
+
+  /** As {@linkcode Store.foundSetAfter}, for the found hash's fields (with values and field TTLs). */
+  foundHashAfter(anchor: KeyInput | null, reverse: boolean, count: number): HashEntries {
+    return notYet("foundHashAfter", anchor, reverse, count);
+  }
+
+  /**
+   * Up to `count` members of the found sorted set strictly after (`score`,
+   * `member`) in (score, member) order (strictly before when `reverse`);
+   * `anchor` null starts at the first (last) member.
+   */
+  foundZsetAfter(anchor: { score: number; member: KeyInput } | null, reverse: boolean, count: number): ScoredMembers {
+    return notYet("foundZsetAfter", anchor, reverse, count);
+  }
+
+  /** Up to `count` keys of `db` strictly after `anchor` in byte order (before it when `reverse`); null: from the start (end). */
+  keysAfter(db: number, anchor: KeyInput | null, reverse: boolean, count: number): Uint8Array[] {
+    return notYet("keysAfter", db, anchor, reverse, count);
+  }
+
+  /**
+   * Random members of the found set as Redis's SRANDMEMBER picks them:
+   * `count` > 0 gives min(count, card) distinct members, `count` < 0 gives
+   * -count members that may repeat.
+   */
+  foundSetRandom(count: number): Uint8Array[] {
+    return notYet("foundSetRandom", count);
+  }
+
+  /** As {@linkcode Store.foundSetRandom}, for the found hash (HRANDFIELD): fields with values and field TTLs. */
+  foundHashRandom(count: number): HashEntries {
+    return notYet("foundHashRandom", count);
+  }
+
+  /** As {@linkcode Store.foundSetRandom}, for the found sorted set (ZRANDMEMBER): members with scores. */
+  foundZsetRandom(count: number): ScoredMembers {
+    return notYet("foundZsetRandom", count);
+  }
+
+  /** A random key of `db` (RANDOMKEY), null when it is empty. */
+  randomKey(db: number): Uint8Array | null {
+    return notYet("randomKey", db);
+  }
+
+  /**
+   * One SSCAN step over the found set: cursor 0 starts, a returned cursor 0
+   * means done; every member present for the whole scan is returned at least
+   * once (Redis's guarantee). A packed set returns everything in one step.
+   */
+  foundSetScan(cursor: number, count: number): { cursor: number; members: Uint8Array[] } {
+    return notYet("foundSetScan", cursor, count);
+  }
+
+  /** As {@linkcode Store.foundSetScan}, for the found hash (HSCAN). */
+  foundHashScan(cursor: number, count: number): { cursor: number; entries: HashEntries } {
+    return notYet("foundHashScan", cursor, count);
+  }
+
+  /** As {@linkcode Store.foundSetScan}, for the found sorted set (ZSCAN). */
+  foundZsetScan(cursor: number, count: number): { cursor: number; entries: ScoredMembers } {
+    return notYet("foundZsetScan", cursor, count);
   }
 
   // ------------------------------------------------------------ bulk loading (owner: assembly/bulk.ts)

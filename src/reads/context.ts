@@ -29,14 +29,40 @@ export interface ReadContext {
   now(): number;
 }
 
-/** Kinds of read arguments, used to check and convert arguments from Lua and read transactions. */
-export type ArgKind = "key" | "keys" | "int";
+/**
+ * Kinds of read arguments: how Lua scripts and read transactions have their
+ * arguments checked and converted before `run` sees them. A trailing `?`
+ * makes the argument optional (only at the end).
+ *
+ * - `key`: a key (string or bytes); `keys`: the rest of the arguments, keys.
+ * - `value`: a member, field, element or pattern (string or bytes);
+ *   `values`: the rest of the arguments, values.
+ * - `int`: an integer; `number`: any double, `Infinity` included.
+ * - `bound`: a score bound, a number or Redis's text form (`"(1.5"`,
+ *   `"-inf"`, `"+inf"`); `lex`: a lex bound (`"[a"`, `"(a"`, `"-"`, `"+"`).
+ * - `options`: a plain object of named options (always last).
+ */
+export type ArgKind =
+  | "key"
+  | "keys"
+  | "value"
+  | "values"
+  | "int"
+  | "number"
+  | "bound"
+  | "lex"
+  | "options"
+  | "key?"
+  | "value?"
+  | "int?"
+  | "number?"
+  | "options?";
 
 /** The declaration of one read. */
 export interface ReadDef {
-  /** Argument kinds in order; "keys" takes the rest. */
+  /** Argument kinds in order; "keys" and "values" take the rest. */
   args: readonly ArgKind[];
-  /** The Redis command this read answers as. */
+  /** The Redis command this read answers as, with the form used ("ZRANGE … BYSCORE"); "" when Redis has none. */
   redis: string;
   /** Runs the read. */
   run(ctx: ReadContext, ...args: any[]): unknown;

@@ -10,19 +10,30 @@
  */
 
 import type { ReadDef, Text } from "./context.ts";
+import { type GeoReads, geoReads } from "./geo.ts";
+import { type HashReads, hashReads } from "./hashes.ts";
 import { type KeyspaceReads, keyspaceReads } from "./keyspace.ts";
+import { type ListReads, listReads } from "./lists.ts";
+import { type SetReads, setReads } from "./sets.ts";
 import { type StringReads, stringReads } from "./strings.ts";
+import { type ZsetReads, zsetReads } from "./zsets.ts";
 
 export type { ArgKind, KeyInput, ReadContext, ReadDef, ReadTable, Text } from "./context.ts";
-export type { KeyspaceReads, StringReads };
+export type { GeoReads, HashReads, KeyspaceReads, ListReads, SetReads, StringReads, ZsetReads };
 
 /** Every read, as a method of a reader bound to one database. */
-export interface ReadMethods<T extends Text> extends StringReads<T>, KeyspaceReads {}
+export interface ReadMethods<T extends Text>
+  extends StringReads<T>, KeyspaceReads, ListReads<T>, SetReads<T>, HashReads<T>, ZsetReads<T>, GeoReads<T> {}
 
 /** The declaration of every read in {@linkcode ReadMethods}. */
 export const readTable: { readonly [K in keyof ReadMethods<Text>]: ReadDef } = {
   ...stringReads,
   ...keyspaceReads,
+  ...listReads,
+  ...setReads,
+  ...hashReads,
+  ...zsetReads,
+  ...geoReads,
 };
 
 /** Names of every read, in declaration order. */
