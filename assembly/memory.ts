@@ -30,7 +30,7 @@
 // @ts-ignore: decorator
 @inline const LARGE_HDR: u32 = 8;
 // @ts-ignore: decorator
-@inline const MIN_GROW_PAGES: u64 = 16; // 1 MiB
+@inline const MIN_GROW_PAGES: u64 = 256; // 16 MiB
 // @ts-ignore: decorator
 @inline const MAX_PAGES: u64 = 65536; // 4 GiB
 // @ts-ignore: decorator
@@ -179,11 +179,17 @@ function refill(sz: u32): bool {
   return growFor(u64(sz));
 }
 
-/** Grows linear memory so that [top, end) holds `bytes`; the bump region must end at memEnd. */
+/**
+ * Grows linear memory so that [top, end) holds `bytes`; the bump region must
+ * end at memEnd. Grows by a quarter of the current size, at least 16 MiB:
+ * every grow makes the JavaScript engine account for more external memory
+ * and may start a full GC (measured: 12.5% steps gave a 5-15 ms GC pause
+ * every ~80 ms of a large load), and untouched pages cost no resident memory.
+ */
 function growFor(bytes: u64): bool {
   const need = (bytes - (end - top) + 0xffff) >> 16;
   const cur = u64(memory.size());
-  let inc = cur >> 3;
+  let inc = cur >> 2;
   if (inc < MIN_GROW_PAGES) inc = MIN_GROW_PAGES;
   if (inc < need) inc = need;
   if (cur >= maxPages) return false;
