@@ -13,7 +13,6 @@ import { RdbDecoder, type RdbDecoderOptions, type RdbLoadProgress, type RdbSumma
 import { Slicer, yieldToEventLoop } from "./replication/pacing.ts";
 import { StoreLoader } from "./replication/store_loader.ts";
 
-
 export type { RdbLoadProgress };
 
 /** Where an offline load reads an RDB from: a file path, the bytes, or a stream of chunks. */
