@@ -25,6 +25,7 @@ export {
 } from "./src/mirror.ts";
 export type { MirrorOptions } from "./src/options.ts";
 export { Reader } from "./src/reader.ts";
+export type { OutcomeOf, ReadCall, ReadName, ReadOutcome } from "./src/read_tx.ts";
 export type { KeyInput, ReadMethods, Text } from "./src/reads/mod.ts";
 export type { AppliedUnit, MirrorEvents } from "./src/replication/replicator.ts";
 export {

@@ -7,6 +7,7 @@
 
 import type { Store } from "./_wasm/store.ts";
 import { NotReadyError } from "./errors.ts";
+import { type OutcomeOf, type ReadCall, runReadTx } from "./read_tx.ts";
 import { type ReadContext, type ReadDef, type ReadMethods, readNames, readTable, type Text } from "./reads/mod.ts";
 
 /** Where a reader finds the live store and its policies (shared by all readers of a mirror). */
@@ -73,6 +74,27 @@ export class Reader<T extends Text = string> implements ReadContext {
   /** The same database, with strings as results. */
   get asStrings(): Reader<string> {
     return this.#sibling(false) as Reader<string>;
+  }
+
+  /**
+   * Runs several reads against one state of the projection (a read
+   * transaction) and returns one outcome per read, in order: `{ ok: true,
+   * value }`, or `{ ok: false, error }` for a read that failed (a wrong type,
+   * a bad argument, an unknown read), which does not fail the others.
+   * Throws `NotReadyError` before the first sync.
+   *
+   * @example
+   * ```ts ignore
+   * const [name, age, events] = mirror.readTx([
+   *   ["get", "user:1:name"],
+   *   ["hget", "user:1", "age"],
+   *   ["llen", "user:1:events"],
+   * ] as const);
+   * if (name.ok) console.log(name.value);
+   * ```
+   */
+  readTx<const C extends readonly ReadCall<T>[]>(calls: C): { -readonly [I in keyof C]: OutcomeOf<T, C[I]> } {
+    return runReadTx(this, calls) as { -readonly [I in keyof C]: OutcomeOf<T, C[I]> };
   }
 
   #sibling(bytes: boolean): Reader<Text> {
