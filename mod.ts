@@ -26,6 +26,8 @@ export {
 export type { MirrorOptions } from "./src/options.ts";
 export { Reader } from "./src/reader.ts";
 export type { OutcomeOf, ReadCall, ReadName, ReadOutcome } from "./src/read_tx.ts";
+export { type LuaOptions, ReadScript, type ScriptRunOptions } from "./src/scripts.ts";
+export { LuaBudgetError, LuaError, LuaMemoryError, LuaScriptError } from "./src/lua/mod.ts";
 export type { KeyInput, ReadMethods, Text } from "./src/reads/mod.ts";
 export type { AppliedUnit, MirrorEvents } from "./src/replication/replicator.ts";
 export {

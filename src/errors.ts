@@ -16,7 +16,10 @@ export type ErrorCode =
   | "DIVERGED"
   | "STORE_FULL"
   | "CLOSED"
-  | "ARGUMENT";
+  | "ARGUMENT"
+  | "LUA_SCRIPT"
+  | "LUA_BUDGET"
+  | "LUA_MEMORY";
 
 /**
  * Base class of every error this library throws or emits.

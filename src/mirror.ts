@@ -14,6 +14,7 @@ import { Reader, type ReadSource } from "./reader.ts";
 import type { Text } from "./reads/mod.ts";
 import { type MirrorEvents, type MirrorState as LinkState, Replicator } from "./replication/replicator.ts";
 import { loadRdb, type RdbLoadProgress, type RdbSource } from "./offline.ts";
+import { type LuaOptions, LuaReads } from "./scripts.ts";
 
 /**
  * Where a mirror stands: the replication states, or "offline" for a mirror
@@ -27,6 +28,8 @@ export type { RdbLoadProgress, RdbSource };
 export interface OfflineMirrorOptions {
   /** Database the mirror's own read methods use (default 0). */
   db?: number;
+  /** Limits of Lua read scripts (see {@linkcode MirrorOptions}). */
+  lua?: LuaOptions;
   /** Databases allocated up front (default 16; more are added when the RDB selects them). */
   databases?: number;
   /** Clock in unix ms used to hide expired keys (default `Date.now`). */
@@ -101,6 +104,8 @@ export class Mirror extends Reader<string> {
   readonly #offline: OfflineInit | null;
   readonly #readers = new Map<number, Reader<string>>();
   readonly #source: ReadSource;
+  /** The Lua engine of read scripts, created on first use. */
+  #lua: Promise<LuaReads> | null = null;
 
   /** Starts replicating at once; await {@linkcode Mirror.ready} (or use {@linkcode Mirror.connect}). */
   constructor(options: MirrorOptions | string = {}) {
@@ -111,6 +116,7 @@ export class Mirror extends Reader<string> {
     super(source, resolved.db, false);
     this.#events = events;
     this.#source = source;
+    source.lua = () => this.#lua ??= LuaReads.create(resolved.lua);
     this.#readers.set(resolved.db, this);
     this.#offline = offline ?? null;
     if (offline !== undefined) {
@@ -162,6 +168,7 @@ export class Mirror extends Reader<string> {
       databases: options.databases,
       clock: options.clock,
       showExpired: options.showExpired,
+      lua: options.lua,
       [OFFLINE]: init,
     } as MirrorOptions);
   }
@@ -267,6 +274,8 @@ export class Mirror extends Reader<string> {
 
   /** Stops replicating and releases the socket, timers and memory. Reads fail afterwards. */
   close(): Promise<void> {
+    this.#lua?.then((lua) => lua.close(), () => {});
+    this.#lua = null;
     if (this.#replicator !== null) {
       this.#replicator.close();
     } else if (this.#source.store !== null) {

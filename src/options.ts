@@ -6,6 +6,7 @@
 
 import { VeidrodelisError } from "./errors.ts";
 import type { Connector } from "./net/mod.ts";
+import type { LuaOptions } from "./scripts.ts";
 
 /** How to reach the primary and how the mirror behaves. */
 export interface MirrorOptions {
@@ -39,6 +40,8 @@ export interface MirrorOptions {
   ackIntervalMs?: number;
   /** Replaces the runtime's socket adapter (tests, proxies). */
   connector?: Connector;
+  /** Limits of Lua read scripts (instruction budget, memory cap), loaded on first `compile`/`eval`. */
+  lua?: LuaOptions;
 }
 
 /** Options with every default filled in. */
@@ -57,6 +60,7 @@ export interface ResolvedOptions {
   announcePort: number;
   ackIntervalMs: number;
   connector: Connector | undefined;
+  lua: LuaOptions;
 }
 
 /**
@@ -86,6 +90,7 @@ export function resolveOptions(options: MirrorOptions): ResolvedOptions {
     announcePort: merged.announcePort ?? 0,
     ackIntervalMs: merged.ackIntervalMs ?? 1000,
     connector: merged.connector,
+    lua: merged.lua ?? {},
   };
 }
 

@@ -6,8 +6,9 @@
  */
 
 import type { Store } from "./_wasm/store.ts";
-import { NotReadyError } from "./errors.ts";
+import { NotReadyError, VeidrodelisError } from "./errors.ts";
 import { type OutcomeOf, type ReadCall, runReadTx } from "./read_tx.ts";
+import { type LuaReads, ReadScript, type ScriptRunOptions } from "./scripts.ts";
 import { type ReadContext, type ReadDef, type ReadMethods, readNames, readTable, type Text } from "./reads/mod.ts";
 
 /** Where a reader finds the live store and its policies (shared by all readers of a mirror). */
@@ -18,6 +19,8 @@ export interface ReadSource {
   now(): number;
   /** Whether expired keys stay visible. */
   readonly showExpired: boolean;
+  /** The mirror's Lua engine for read scripts, loaded on first use (absent: scripts are unavailable). */
+  lua?: () => Promise<LuaReads>;
 }
 
 /**
@@ -95,6 +98,45 @@ export class Reader<T extends Text = string> implements ReadContext {
    */
   readTx<const C extends readonly ReadCall<T>[]>(calls: C): { -readonly [I in keyof C]: OutcomeOf<T, C[I]> } {
     return runReadTx(this, calls) as { -readonly [I in keyof C]: OutcomeOf<T, C[I]> };
+  }
+
+  /**
+   * Compiles a Lua read script (loading Lua on first use): its `ts` table
+   * has every read (`ts.get`, `ts.hgetall`, `ts.zrange`, …) on this
+   * reader's database, `KEYS` and `ARGV` are given per run, and
+   * `run()` is synchronous and sees one state of the projection.
+   *
+   * @example
+   * ```ts ignore
+   * const owner = await mirror.compile("local id = ts.get(KEYS[1]) return ts.hget('user:' .. id, 'name')");
+   * owner.run({ keys: ["item:456"] }); // "Alice"
+   * ```
+   */
+  async compile(source: string, name?: string): Promise<ReadScript> {
+    const lua = await this.#lua();
+    return new ReadScript(lua, lua.compile(source, name), this as unknown as Reader<Text>);
+  }
+
+  /**
+   * Runs a Lua read script once (compiled scripts are cached by source):
+   * its first result, as strings (bytes from a bytes reader).
+   *
+   * @example
+   * ```ts ignore
+   * await mirror.eval("return {ts.get(KEYS[1]), ts.hget(KEYS[2], 'age')}", { keys: ["user:1:name", "user:1"] });
+   * ```
+   */
+  async eval(source: string, options: ScriptRunOptions = {}): Promise<unknown> {
+    const lua = await this.#lua();
+    return lua.eval(this as unknown as Reader<Text>, source, options);
+  }
+
+  #lua(): Promise<LuaReads> {
+    const lua = this.#source.lua;
+    if (lua === undefined) {
+      return Promise.reject(new VeidrodelisError("ARGUMENT", "read scripts are not available on this reader"));
+    }
+    return lua();
   }
 
   #sibling(bytes: boolean): Reader<Text> {
