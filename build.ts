@@ -5,8 +5,8 @@
  * files at run time.
  *
  *   npx tsx build.ts | deno run -A build.ts | bun build.ts
- *   ... build.ts --docs    regenerates the README's command table from src/commands/table.ts
- *   ... build.ts --check   exits 1 when store_wasm.ts or that table is stale
+ *   ... build.ts --docs    regenerates the README's command table (src/commands/table.ts) and table of reads (src/reads/)
+ *   ... build.ts --check   exits 1 when store_wasm.ts or one of those tables is stale
  *
  * @module
  */
@@ -118,6 +118,24 @@ async function commandDocs(check: boolean): Promise<boolean> {
   return true;
 }
 
+/** Regenerates (or, with check, verifies) the README's table of reads. True when it was current. */
+async function readDocs(check: boolean): Promise<boolean> {
+  const { withReadDocs } = await import("./src/reads/docs.ts");
+  const dir = join(ROOT, "src", "reads");
+  const sources = readdirSync(dir).filter((f) => f.endsWith(".ts")).sort().map((f) =>
+    readFileSync(join(dir, f), "utf8")
+  );
+  const readme = readFileSync(README, "utf8");
+  const generated = withReadDocs(readme, sources);
+  if (generated === null) throw new Error("README.md lacks the reads:begin/reads:end marks");
+  const next = formatMarkdown(generated);
+  if (next === readme) return true;
+  if (check) return false;
+  writeFileSync(README, next);
+  console.log("wrote the table of reads in README.md");
+  return true;
+}
+
 /** Formats Markdown as `deno fmt` does (the repo's settings), so the generated table passes `deno fmt --check`. */
 function formatMarkdown(text: string): string {
   const deno = join(ROOT, "node_modules", ".bin", "deno");
@@ -130,6 +148,7 @@ async function main(): Promise<void> {
   const check = process.argv.includes("--check");
   if (process.argv.includes("--docs")) {
     await commandDocs(false);
+    await readDocs(false);
     return;
   }
   const version = compilerVersion();
@@ -148,6 +167,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     console.log("README.md's command table is up to date");
+    if (!(await readDocs(true))) {
+      console.error("README.md's table of reads is stale: run `npx tsx build.ts --docs`");
+      process.exit(1);
+    }
+    console.log("README.md's table of reads is up to date");
     return;
   }
   const t0 = performance.now();

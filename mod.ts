@@ -20,11 +20,23 @@ export {
   type MirrorState,
   type MirrorStats,
   type OfflineMirrorOptions,
+  type PrimaryClient,
   type RdbLoadProgress,
   type RdbSource,
 } from "./src/mirror.ts";
 export type { MirrorOptions } from "./src/options.ts";
-export { Reader } from "./src/reader.ts";
+export { Reader, type WatchOptions, type WatchStreamOptions } from "./src/reader.ts";
+export type {
+  WatchCallback,
+  WatchEvent,
+  WatchFlush,
+  WatchInit,
+  WatchOverflow,
+  WatchUpdate,
+} from "./src/watch/events.ts";
+export type { Unwatch } from "./src/watch/registry.ts";
+export { WatchStream } from "./src/watch/stream.ts";
+export { TransactionOverflowError } from "./src/replication/applier.ts";
 export type { OutcomeOf, ReadCall, ReadName, ReadOutcome } from "./src/read_tx.ts";
 export { type LuaOptions, ReadScript, type ScriptRunOptions } from "./src/scripts.ts";
 export { LuaBudgetError, LuaError, LuaMemoryError, LuaScriptError } from "./src/lua/mod.ts";

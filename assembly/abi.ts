@@ -56,6 +56,7 @@ export const R_EXPIRE: u32 = 16; // f64 absolute unix ms, -1 when no TTL
 export const R_NUMBER: u32 = 24; // f64 numeric result (new length, ...)
 export const R_OUT_PTR: u32 = 32; // u32 pointer to an output buffer (scan)
 export const R_OUT_LEN: u32 = 36; // u32 byte length of that output
+export const R_OUT_ASCII: u32 = 40; // u32 1 when every item of that output is ASCII (a fast decode), else 0
 export const R_SIZE: u32 = 64;
 /** "index out of range" (LSET). */
 export const ST_INDEX_OUT_OF_RANGE: i32 = -10;

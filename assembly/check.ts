@@ -20,6 +20,7 @@ import { entryPayload, entrySize, entryTag, isInlineType, TAG_TTL, TYPE_MASK } f
 import { hashCheck } from "./hash";
 import { loadCheck } from "./bulk";
 import { ioCheck } from "./io";
+import { orderCacheCheck } from "./order_cache";
 import { dbDict, ksDbArray, ksDbCount } from "./keyspace";
 import { listCheck } from "./list";
 import { alloc, free, memHeapStart, memLive, memSize, memWalkFree } from "./memory";
@@ -60,6 +61,7 @@ function walk(): void {
   const n = ksDbCount();
   checkBlock(ksDbArray(), n * DICT_BYTES);
   ioCheck();
+  orderCacheCheck();
   loadCheck();
   for (let db: u32 = 0; db < n && !checkFailed(); db++) dictCheck(dbDict(db), entryCheck);
   if (!checkFailed() && !memWalkFree(freeRegion)) checkFail(CK_FREE_LIST, 0);

@@ -13,6 +13,9 @@
  *   +8  u32 table1   +12 u32 mask1   (table1 != 0: rehashing into table1)
  *   +16 u32 rehashIdx (next table0 bucket to move)
  *   +20 u32 count
+ *   +24 u64 stamp     (changes whenever the set of linked entries changes)
+ *   +32 u32 order slot (order_cache.ts slot number + 1 of this dict's sorted index; a hint)
+ *   +36 u32 0
  *
  * Reads never move anything (so a scan cursor and found pointers stay valid
  * between writes); every write first moves one bucket (dictBeforeWrite), and
@@ -23,11 +26,12 @@
  */
 import { alloc, allocWasFresh, free } from "./memory";
 import { bytesEqual, hashBytes, readVarint, varintSize } from "./bytes";
+import { orderForget, orderNote } from "./order_cache";
 import {
   checkBlock, checkFail, checkFailed, CK_DICT_CHAIN, CK_DICT_COUNT, CK_DICT_FIND, CK_DICT_PLACE, CK_DICT_TABLE,
 } from "./check_core";
 
-export const DICT_BYTES: u32 = 24;
+export const DICT_BYTES: u32 = 40;
 // @ts-ignore: decorator
 @inline const MIN_SIZE: u32 = 4;
 // @ts-ignore: decorator
@@ -42,9 +46,54 @@ export const DICT_BYTES: u32 = 24;
 @inline const D_IDX: usize = 16;
 // @ts-ignore: decorator
 @inline const D_COUNT: usize = 20;
+// @ts-ignore: decorator
+@inline const D_STAMP: usize = 24;
+// @ts-ignore: decorator
+@inline const D_ORDER: usize = 32;
 
 /** Address of the u32 slot that points at the entry the last dictFind returned. */
 export let foundLink: usize = 0;
+/** The dict the last dictFind searched (dictReplaceFound stamps it). */
+let foundDict: usize = 0;
+
+// ---------------------------------------------------------------- stamps
+// Cached views of a dict's entries (the sorted indexes of order_cache.ts)
+// describe it exactly while its stamp is the one they recorded: every link,
+// unlink or replacement gives the dict a new stamp. Stamps come from ONE
+// store-wide counter (u64: never wraps), so no two dicts ever share one: a
+// dict created where a freed one lived, or swapped into its place (SWAPDB),
+// cannot match what was cached for the old one. Rehash steps move entries
+// between buckets without changing them and keep the stamp. A dict whose
+// header names an order slot reports each change to it (orderNote), so
+// its index is patched rather than rebuilt.
+
+let stampClock: u64 = 0;
+
+// @ts-ignore: decorator
+@inline function restamp(d: usize): void {
+  store<u64>(d + D_STAMP, ++stampClock);
+}
+
+/** A new stamp for d after linking `added` and/or unlinking `removed` (0: none), told to its index. */
+// @ts-ignore: decorator
+@inline function changed(d: usize, added: usize, removed: usize): void {
+  const old = load<u64>(d + D_STAMP);
+  const stamp = ++stampClock;
+  store<u64>(d + D_STAMP, stamp);
+  const slot = load<u32>(d + D_ORDER);
+  if (slot != 0) store<u32>(d + D_ORDER, orderNote(d, slot, old, stamp, added, removed));
+}
+
+/** Records the order slot (+ 1) holding d's sorted index (order.ts, after building it). */
+export function dictSetOrderSlot(d: usize, slot: u32): void {
+  store<u32>(d + D_ORDER, slot);
+}
+
+/** The dict's stamp: equal stamps mean the same entries (same addresses, same keys). */
+// @ts-ignore: decorator
+@inline export function dictStamp(d: usize): u64 {
+  return load<u64>(d + D_STAMP);
+}
 
 // ---------------------------------------------------------------- entry prefix
 
@@ -65,6 +114,7 @@ export let foundLink: usize = 0;
 
 export function dictInit(d: usize): void {
   memory.fill(d, 0, DICT_BYTES);
+  restamp(d);
 }
 
 // @ts-ignore: decorator
@@ -106,6 +156,7 @@ export function dictFind(d: usize, kp: usize, kl: u32): usize {
 export function dictFindHashed(d: usize, kp: usize, kl: u32, h: u32): usize {
   const t0 = load<u32>(d + D_T0);
   if (t0 == 0) return 0;
+  foundDict = d;
   const i0 = h & load<u32>(d + D_M0);
   const t1 = load<u32>(d + D_T1);
   if (t1 == 0 || i0 >= load<u32>(d + D_IDX)) {
@@ -173,6 +224,7 @@ export function dictAddHashed(d: usize, e: usize, h: u32): void {
   store<u32>(slot, e);
   const n = load<u32>(d + D_COUNT) + 1;
   store<u32>(d + D_COUNT, n);
+  changed(d, e, 0);
   if (t1 == 0 && n > load<u32>(d + D_M0)) startRehash(d, (load<u32>(d + D_M0) + 1) << 1);
 }
 
@@ -180,6 +232,7 @@ export function dictAddHashed(d: usize, e: usize, h: u32): void {
 export function dictReplaceFound(old: usize, e2: usize): void {
   store<u32>(e2, load<u32>(old));
   store<u32>(foundLink, e2);
+  changed(foundDict, e2, old);
 }
 
 /** Unlinks the entry the last dictFind returned (the caller frees it), shrinking if due. */
@@ -187,6 +240,7 @@ export function dictRemoveFound(d: usize, e: usize): void {
   store<u32>(foundLink, load<u32>(e));
   const n = load<u32>(d + D_COUNT) - 1;
   store<u32>(d + D_COUNT, n);
+  changed(d, 0, e);
   const size = load<u32>(d + D_M0) + 1;
   if (load<u32>(d + D_T1) == 0 && size > MIN_SIZE && n < size >> 3) {
     startRehash(d, n < MIN_SIZE ? MIN_SIZE : nextPow2(n));
@@ -288,6 +342,7 @@ function nextPow2(n: u32): u32 {
  * fn may free the entry (its next pointer is read first).
  */
 export function dictClear(d: usize, fn: (e: usize) => void): void {
+  orderForget(d); // its cached index would point at the entries freed below
   clearTable(load<u32>(d + D_T0), load<u32>(d + D_M0), fn);
   clearTable(load<u32>(d + D_T1), load<u32>(d + D_M1), fn);
   dictInit(d);
@@ -422,4 +477,28 @@ function checkTable(
     }
   }
   return seen;
+}
+
+// ---------------------------------------------------------------- slots (order.ts, sample.ts)
+// The buckets of both tables seen as one array of slots, table0's first:
+// walking every slot visits every entry once (nothing moves during a read),
+// and a uniformly drawn slot is a uniformly drawn bucket.
+
+/** Number of slots: table0's buckets, plus table1's while rehashing (0 without a table). */
+export function dictSlots(d: usize): u32 {
+  if (load<u32>(d + D_T0) == 0) return 0;
+  const n0 = load<u32>(d + D_M0) + 1;
+  return load<u32>(d + D_T1) == 0 ? n0 : n0 + load<u32>(d + D_M1) + 1;
+}
+
+/** First slot that can hold entries: table0's buckets below the rehash index are empty. */
+export function dictFirstSlot(d: usize): u32 {
+  return load<u32>(d + D_T1) == 0 ? 0 : load<u32>(d + D_IDX);
+}
+
+/** First entry of slot i (< dictSlots(d)), 0 when the bucket is empty; follow entryNext. */
+export function dictSlotHead(d: usize, i: u32): usize {
+  const n0 = load<u32>(d + D_M0) + 1;
+  if (i < n0) return load<u32>(load<u32>(d + D_T0) + (usize(i) << 2));
+  return load<u32>(load<u32>(d + D_T1) + (usize(i - n0) << 2));
 }

@@ -38,6 +38,16 @@ import { R_COUNT, R_NUMBER } from "./abi";
 import { storeCheck, storeCheckAt } from "./check";
 import { loadAbort as bAbort, loadBuffer as bBuffer, loadBegin as bBegin, loadEnd as bEnd, loadItems as bItems, loadStrings as bStrings } from "./bulk";
 import { crc64Update } from "./crc64";
+import { hashAfter as oHashAfter, keysAfterIn, setAfter as oSetAfter, zsetAfter as oZsetAfter } from "./order";
+import { orderCacheBytes } from "./order_cache";
+import {
+  hashRandom as sHashRandom, randomKeyIn, sampleSeed, setRandom as sSetRandom, zsetRandom as sZsetRandom,
+} from "./sample";
+import { hashScanStep, setScanStep, zsetScanStep } from "./coll_scan";
+import { outReset } from "./io";
+import { setLoadDict } from "./set";
+import { hashLoadDict } from "./hash";
+import { zsetLoadDict } from "./zset";
 
 // @ts-ignore: decorator
 @inline function badDb(db: u32): bool {
@@ -545,4 +555,84 @@ export function debugCheck(): i32 {
   const r = storeCheck();
   reportNumber(f64(storeCheckAt));
   return r;
+}
+
+// ---------------------------------------------------------------- ordered access, sampling, scans
+// (order.ts, sample.ts, coll_scan.ts). Structure pointers come from find();
+// anchors are (ptr, len) in scratch (hasAnchor 0: from the first / last
+// item); results go to the output buffer (R_OUT_*) in the layouts of
+// order.ts, leaving the find's R_VAL_PTR / R_EXPIRE intact. Each returns a
+// status (ST_STORE_FULL: the output could not grow).
+
+/** Members of set structure p strictly after the anchor in byte order (before it when reverse). */
+export function setAfter(p: usize, ap: usize, al: u32, hasAnchor: i32, reverse: i32, count: u32): i32 {
+  return oSetAfter(p, setLoadDict(p), ap, al, hasAnchor != 0, reverse != 0, count);
+}
+
+/** Fields of hash structure h after the anchor: [len][field][len][value][f64 TTL] per field. */
+export function hashAfter(h: usize, ap: usize, al: u32, hasAnchor: i32, reverse: i32, count: u32): i32 {
+  return oHashAfter(h, hashLoadDict(h), ap, al, hasAnchor != 0, reverse != 0, count);
+}
+
+/** Members of zset structure z strictly after (score, member) in (score, member) order: [len][member][f64]. */
+export function zsetAfter(z: usize, score: f64, ap: usize, al: u32, hasAnchor: i32, reverse: i32, count: u32): i32 {
+  return oZsetAfter(z, score, ap, al, hasAnchor != 0, reverse != 0, count);
+}
+
+/** Keys of db strictly after the anchor in byte order (expired ones included). */
+export function keysAfter(db: u32, ap: usize, al: u32, hasAnchor: i32, reverse: i32, count: u32): i32 {
+  if (badDb(db)) return ST_BAD_DB;
+  return keysAfterIn(dbDict(db), ap, al, hasAnchor != 0, reverse != 0, count);
+}
+
+/** SRANDMEMBER with a count (negative: may repeat) on set structure p. */
+export function setRandom(p: usize, count: f64): i32 {
+  return sSetRandom(p, setLoadDict(p), toIndex(count));
+}
+
+/** HRANDFIELD with a count on hash structure h (layout as hashAfter). */
+export function hashRandom(h: usize, count: f64): i32 {
+  return sHashRandom(h, hashLoadDict(h), toIndex(count));
+}
+
+/** ZRANDMEMBER with a count on zset structure z (layout as zsetAfter). */
+export function zsetRandom(z: usize, count: f64): i32 {
+  return sZsetRandom(z, toIndex(count));
+}
+
+/** RANDOMKEY: 1 with the key as the only output item, 0 when the db is empty, or a status. */
+export function randomKey(db: u32): i32 {
+  if (badDb(db)) return ST_BAD_DB;
+  return randomKeyIn(dbDict(db));
+}
+
+/** Fixes the random picks' generator seed (tests; a store starts from its hash seed). */
+export function randomSeed(lo: u32, hi: u32): void {
+  sampleSeed((u64(hi) << 32) | u64(lo));
+}
+
+/** SSCAN step on set structure p: status; the next cursor in R_NUMBER. */
+export function setScan(p: usize, cursor: u32, count: u32): i32 {
+  outReset();
+  reportNumber(f64(setScanStep(p, setLoadDict(p), cursor, count)));
+  return outFinish();
+}
+
+/** HSCAN step on hash structure h (layout as hashAfter): status; the next cursor in R_NUMBER. */
+export function hashScan(h: usize, cursor: u32, count: u32): i32 {
+  outReset();
+  reportNumber(f64(hashScanStep(h, hashLoadDict(h), cursor, count)));
+  return outFinish();
+}
+
+/** ZSCAN step on zset structure z (layout as zsetAfter): status; the next cursor in R_NUMBER. */
+export function zsetScan(z: usize, cursor: u32, count: u32): i32 {
+  outReset();
+  reportNumber(f64(zsetScanStep(z, zsetLoadDict(z), cursor, count)));
+  return outFinish();
+}
+
+/** Bytes held by cached sorted indexes (order_cache.ts). */
+export function orderIndexBytes(): f64 {
+  return f64(orderCacheBytes());
 }

@@ -7,7 +7,7 @@
  * result area is static and never moves.
  */
 import {
-  R_COUNT, R_EXPIRE, R_NUMBER, R_OUT_LEN, R_OUT_PTR, R_SIZE, R_TYPE, R_VAL_LEN, R_VAL_PTR,
+  R_COUNT, R_EXPIRE, R_NUMBER, R_OUT_ASCII, R_OUT_LEN, R_OUT_PTR, R_SIZE, R_TYPE, R_VAL_LEN, R_VAL_PTR,
 } from "./abi";
 import { ST_OK, ST_STORE_FULL } from "./abi";
 import { readVarint, varintSize } from "./bytes";
@@ -69,10 +69,11 @@ export function reportNumber(v: f64): void {
   store<f64>(result + R_NUMBER, v);
 }
 
-export function reportOut(p: usize, len: u32, count: u32): void {
+export function reportOut(p: usize, len: u32, count: u32, ascii: bool = false): void {
   store<u32>(result + R_OUT_PTR, p);
   store<u32>(result + R_OUT_LEN, len);
   store<u32>(result + R_COUNT, count);
+  store<u32>(result + R_OUT_ASCII, ascii ? 1 : 0);
 }
 
 // ---------------------------------------------------------------- output buffer
@@ -88,12 +89,15 @@ let outCap: u32 = 0;
 let outUsed: u32 = 0;
 let outItems: u32 = 0;
 let outBroken = false;
+/** True while every item byte written since outReset is ASCII (the host then decodes all items at once). */
+let outAscii = true;
 
 /** Starts a new output (previous content discarded). */
 export function outReset(): void {
   outUsed = 0;
   outItems = 0;
   outBroken = false;
+  outAscii = true;
 }
 
 function outReserve(n: u32): bool {
@@ -124,8 +128,18 @@ export function outItem(p: usize, n: u32): void {
   if (!outReserve(4 + n)) return;
   store<u32>(outBuf + outUsed, n);
   memory.copy(outBuf + outUsed + 4, p, n);
+  if (outAscii) outAscii = isAscii(p, n);
   outUsed += 4 + n;
   outItems++;
+}
+
+/** True when none of the n bytes at p has its high bit set (eight at a time). */
+function isAscii(p: usize, n: u32): bool {
+  const end = p + n;
+  let acc: u64 = 0;
+  for (; p + 8 <= end; p += 8) acc |= load<u64>(p);
+  for (; p < end; p++) acc |= u64(load<u8>(p));
+  return (acc & 0x8080808080808080) == 0;
 }
 
 /** Appends an f64 (unaligned) to the current item. */
@@ -149,7 +163,7 @@ export function outCount(): u32 {
 
 /** Reports the output in the result area: ST_OK, or ST_STORE_FULL when it could not grow (incomplete). */
 export function outFinish(): i32 {
-  reportOut(outBuf, outUsed, outItems);
+  reportOut(outBuf, outUsed, outItems, outAscii);
   return outBroken ? ST_STORE_FULL : ST_OK;
 }
 

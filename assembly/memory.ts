@@ -80,8 +80,26 @@ export function memSize(): u64 {
 
 export function alloc(size: u32): usize {
   allocWasFresh = false;
-  if (size <= SMALL_MAX) return allocSmall(roundSmall(size));
-  return allocLarge(size);
+  const p = size <= SMALL_MAX ? allocSmall(roundSmall(size)) : allocLarge(size);
+  if (p != 0 || !releaseCaches()) return p;
+  // memory held by caches (sorted indexes) goes before any data write fails
+  return size <= SMALL_MAX ? allocSmall(roundSmall(size)) : allocLarge(size);
+}
+
+/**
+ * Frees what caches hold when memory is full; true when something was
+ * freed. Set by the cache's module (a function value: memory.ts imports
+ * nothing of its users).
+ */
+let releaseCaches: () => bool = noCaches;
+
+function noCaches(): bool {
+  return false;
+}
+
+/** Installs the function that frees caches when memory is full (see alloc). */
+export function onMemoryFull(release: () => bool): void {
+  releaseCaches = release;
 }
 
 export function free(p: usize, size: u32): void {

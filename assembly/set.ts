@@ -8,8 +8,8 @@
  * - PACKED (small sets): a packed sorted byte array (set_packed.ts) while the
  *   set has at most 128 members of at most 64 bytes each (Redis's
  *   set-max-listpack-entries / set-max-listpack-value defaults).
- * - HASHED (large sets): a 32-byte header [u8 kind][7 reserved][dict header
- *   (dict.ts, 24 bytes)] whose dict links one member entry per member:
+ * - HASHED (large sets): a 40-byte header [u8 kind][7 reserved][dict header
+ *   (dict.ts, 32 bytes)] whose dict links one member entry per member:
  *       [u32 next][u8 tag = 0][varint len][member bytes]
  *
  * A set converts from PACKED to HASHED when an add would pass either limit,

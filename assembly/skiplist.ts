@@ -10,7 +10,7 @@
  *     +8  u32 level            1..MAX_LEVEL
  *     +12 u32 tail node        0 when empty
  *     +16 dict header          DICT_BYTES
- *     +40 header links         MAX_LEVEL x [u32 forward][u32 span]
+ *     +48 header links         MAX_LEVEL x [u32 forward][u32 span]
  * Node:
  *     [u32 dict next][u8 level][varint len][member][f64 score][u32 backward]
  *     [level x (u32 forward, u32 span)]
@@ -18,7 +18,7 @@
  * Spans as in Redis: a link's span counts the nodes it jumps over (a link to
  * nothing spans the nodes left after it), so summing spans along a search
  * gives 1-based ranks. Links are addressed by "level bases" (the address of
- * a node's link array; the header's is header + 40) so the header needs no
+ * a node's link array; the header's is header + 48) so the header needs no
  * node of its own.
  *
  * Ownership: the header owns its dict tables and every node (the keyspace
@@ -650,4 +650,38 @@ export function slCheck(h: usize): void {
     }
   }
   if (fwd(h + H_LINKS, level - 1) == 0 && level > 1) checkFail(CK_SKIPLIST, h);
+}
+
+// ---------------------------------------------------------------- ordered access (order.ts)
+
+/** First node ordered strictly after (score, member), or 0: a ZRANGEBYSCORE-style descent. */
+export function slFirstAfter(h: usize, score: f64, mp: usize, ml: u32): usize {
+  const level = load<u32>(h + H_LEVEL);
+  let base = h + H_LINKS;
+  for (let i = i32(level) - 1; i >= 0; i--) {
+    const li = u32(i);
+    let f = fwd(base, li);
+    while (f != 0 && compareNode(f, score, mp, ml) <= 0) {
+      base = baseOf(f);
+      f = fwd(base, li);
+    }
+  }
+  return fwd(base, 0);
+}
+
+/** Last node ordered strictly before (score, member), or 0. */
+export function slLastBefore(h: usize, score: f64, mp: usize, ml: u32): usize {
+  const level = load<u32>(h + H_LEVEL);
+  let base = h + H_LINKS;
+  let node: usize = 0;
+  for (let i = i32(level) - 1; i >= 0; i--) {
+    const li = u32(i);
+    let f = fwd(base, li);
+    while (f != 0 && compareNode(f, score, mp, ml) < 0) {
+      node = f;
+      base = baseOf(f);
+      f = fwd(base, li);
+    }
+  }
+  return node;
 }

@@ -17,6 +17,7 @@ export type ErrorCode =
   | "STORE_FULL"
   | "CLOSED"
   | "ARGUMENT"
+  | "TIMEOUT"
   | "LUA_SCRIPT"
   | "LUA_BUDGET"
   | "LUA_MEMORY";

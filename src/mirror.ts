@@ -15,6 +15,7 @@ import type { Text } from "./reads/mod.ts";
 import { type MirrorEvents, type MirrorState as LinkState, Replicator } from "./replication/replicator.ts";
 import { loadRdb, type RdbLoadProgress, type RdbSource } from "./offline.ts";
 import { type LuaOptions, LuaReads } from "./scripts.ts";
+import { WatchRegistry } from "./watch/registry.ts";
 
 /**
  * Where a mirror stands: the replication states, or "offline" for a mirror
@@ -104,6 +105,7 @@ export class Mirror extends Reader<string> {
   readonly #offline: OfflineInit | null;
   readonly #readers = new Map<number, Reader<string>>();
   readonly #source: ReadSource;
+  readonly #watches = new WatchRegistry();
   /** The Lua engine of read scripts, created on first use. */
   #lua: Promise<LuaReads> | null = null;
 
@@ -124,7 +126,8 @@ export class Mirror extends Reader<string> {
       this.#replicator = null;
       return;
     }
-    this.#replicator = new Replicator(resolved, events, source);
+    source.watches = this.#watches;
+    this.#replicator = new Replicator(resolved, events, source, this.#watches);
     this.#replicator.start();
   }
 
@@ -246,6 +249,50 @@ export class Mirror extends Reader<string> {
     this.#events.off(event, listener);
   }
 
+  /**
+   * Resolves once the mirror has applied the replication stream up to
+   * `offset` (a primary's `master_repl_offset`): read-your-writes. Rejects
+   * with a `TIMEOUT` error after `timeoutMs` (default 5000), or when the
+   * signal aborts or the mirror closes.
+   *
+   * @example
+   * ```ts ignore
+   * await redis.set("k", "v");
+   * const info = await redis.info("replication");
+   * await mirror.waitForOffset(Number(/master_repl_offset:(\d+)/.exec(info)![1]));
+   * mirror.get("k"); // "v"
+   * ```
+   */
+  waitForOffset(offset: number, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    if (this.#replicator === null || this.offset >= offset) return Promise.resolve();
+    return waitForOffset(this, this.#events, offset, options);
+  }
+
+  /**
+   * Read-your-writes through the application's own client: takes the
+   * primary's current offset (`INFO replication` on `client`) and waits
+   * until the mirror has applied it. Everything the client wrote before the
+   * call is then readable from the mirror.
+   *
+   * @example
+   * ```ts ignore
+   * await redis.hset("user:1", "name", "Alice");
+   * await mirror.syncWith(redis);
+   * mirror.hget("user:1", "name"); // "Alice"
+   * ```
+   */
+  async syncWith(client: PrimaryClient, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    const info = String(await client.info("replication"));
+    const match = /master_repl_offset:(\d+)/.exec(info);
+    if (match === null) {
+      throw new VeidrodelisError(
+        "ARGUMENT",
+        "the client's INFO replication has no master_repl_offset (not the primary?)",
+      );
+    }
+    await this.waitForOffset(Number(match[1]), options);
+  }
+
   /** Forces a full resync; reads keep using the current projection until the new one is live. */
   resync(): void {
     if (this.#replicator === null) {
@@ -303,3 +350,49 @@ export class Mirror extends Reader<string> {
 }
 
 export type { Text };
+
+/** A client of the primary that can run `INFO` (ioredis, node-redis and most clients can). */
+export interface PrimaryClient {
+  info(section: string): Promise<unknown>;
+}
+
+/** Waits on the mirror's applied/live/state events until `mirror.offset` reaches `offset`. */
+function waitForOffset(
+  mirror: Mirror,
+  events: Emitter<MirrorEvents>,
+  offset: number,
+  options: { timeoutMs?: number; signal?: AbortSignal },
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stops: (() => void)[] = [];
+    const done = (error?: Error) => {
+      for (const stop of stops) stop();
+      if (error) reject(error);
+      else resolve();
+    };
+    const check = () => {
+      if (mirror.offset >= offset) done();
+    };
+    stops.push(events.on("applied", check), events.on("live", check));
+    // Commands that change no data (PING) advance the offset without an event: poll as well.
+    const poll = setInterval(check, 2);
+    stops.push(() => clearInterval(poll));
+    stops.push(events.on("state", (state) => {
+      if (state === "closed") done(new VeidrodelisError("CLOSED", "the mirror was closed"));
+    }));
+    const timer = setTimeout(
+      () => done(new VeidrodelisError("TIMEOUT", `the mirror did not reach offset ${offset} (at ${mirror.offset})`)),
+      options.timeoutMs ?? 5000,
+    );
+    stops.push(() => clearTimeout(timer));
+    const signal = options.signal;
+    if (signal !== undefined) {
+      const abort = () =>
+        done(new VeidrodelisError("CLOSED", "waiting for the offset was aborted", { cause: signal.reason }));
+      if (signal.aborted) return abort();
+      signal.addEventListener("abort", abort, { once: true });
+      stops.push(() => signal.removeEventListener("abort", abort));
+    }
+    check();
+  });
+}

@@ -42,6 +42,13 @@ export interface MirrorOptions {
   connector?: Connector;
   /** Limits of Lua read scripts (instruction budget, memory cap), loaded on first `compile`/`eval`. */
   lua?: LuaOptions;
+  /**
+   * Commands a `__vdr_tx` transaction may buffer (default 1,000,000); a
+   * longer one is reported as divergence and the mirror resyncs.
+   */
+  maxTransactionCommands?: number;
+  /** Bytes a `__vdr_tx` transaction may buffer (default 256 MiB), as received. */
+  maxTransactionBytes?: number;
 }
 
 /** Options with every default filled in. */
@@ -61,6 +68,8 @@ export interface ResolvedOptions {
   ackIntervalMs: number;
   connector: Connector | undefined;
   lua: LuaOptions;
+  maxTransactionCommands: number;
+  maxTransactionBytes: number;
 }
 
 /**
@@ -91,6 +100,8 @@ export function resolveOptions(options: MirrorOptions): ResolvedOptions {
     ackIntervalMs: merged.ackIntervalMs ?? 1000,
     connector: merged.connector,
     lua: merged.lua ?? {},
+    maxTransactionCommands: merged.maxTransactionCommands ?? 1_000_000,
+    maxTransactionBytes: merged.maxTransactionBytes ?? 256 << 20,
   };
 }
 

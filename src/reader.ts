@@ -5,10 +5,13 @@
  * @module
  */
 
-import type { Store } from "./_wasm/store.ts";
+import type { KeyInput, Store } from "./_wasm/store.ts";
 import { NotReadyError, VeidrodelisError } from "./errors.ts";
 import { type OutcomeOf, type ReadCall, runReadTx } from "./read_tx.ts";
 import { type LuaReads, ReadScript, type ScriptRunOptions } from "./scripts.ts";
+import type { WatchCallback } from "./watch/events.ts";
+import type { Unwatch, WatchRegistry } from "./watch/registry.ts";
+import { WatchStream } from "./watch/stream.ts";
 import { type ReadContext, type ReadDef, type ReadMethods, readNames, readTable, type Text } from "./reads/mod.ts";
 
 /** Where a reader finds the live store and its policies (shared by all readers of a mirror). */
@@ -21,6 +24,20 @@ export interface ReadSource {
   readonly showExpired: boolean;
   /** The mirror's Lua engine for read scripts, loaded on first use (absent: scripts are unavailable). */
   lua?: () => Promise<LuaReads>;
+  /** The mirror's watches (absent: watching is unavailable, as on an offline mirror). */
+  watches?: WatchRegistry;
+}
+
+/** Options of a watch. */
+export interface WatchOptions {
+  /** Stops the watch when aborted. */
+  signal?: AbortSignal;
+}
+
+/** Options of a watch as an async iterator. */
+export interface WatchStreamOptions extends WatchOptions {
+  /** Events the iterator queues before it drops them for one `overflow` event (default 10,000). */
+  maxQueued?: number;
 }
 
 /**
@@ -131,6 +148,58 @@ export class Reader<T extends Text = string> implements ReadContext {
     return lua.eval(this as unknown as Reader<Text>, source, options);
   }
 
+  /**
+   * Calls `callback` after every applied write of `key` in this database
+   * (the change is readable inside the callback), on `init` after each full
+   * resync and on `flush` (FLUSHDB, FLUSHALL, SWAPDB). Writes inside a
+   * `MULTI`/`EXEC` or a `__vdr_tx` transaction are reported once the whole
+   * unit is applied. Stop it by calling the result, with `using`, or with
+   * `options.signal`.
+   *
+   * @example
+   * ```ts ignore
+   * const stop = mirror.watch("config:flags", (event) => {
+   *   if (event.type === "update" || event.type === "init") reload(mirror.hgetall("config:flags"));
+   * });
+   * ```
+   */
+  watch(key: KeyInput, callback: WatchCallback, options: WatchOptions = {}): Unwatch {
+    return stopOnAbort(this.#watches().watchKey(this.database, keyBytes(key), callback), options.signal);
+  }
+
+  /** As {@linkcode Reader.watch}, for every key starting with `prefix` ("" watches the whole database). */
+  watchPrefix(prefix: KeyInput, callback: WatchCallback, options: WatchOptions = {}): Unwatch {
+    return stopOnAbort(this.#watches().watchPrefix(this.database, keyBytes(prefix), callback), options.signal);
+  }
+
+  /**
+   * The events of a key (`{ key }`) or a prefix (`{ prefix }`) as an async
+   * iterator. Its queue is bounded: a consumer that falls `maxQueued` events
+   * behind gets one `overflow` event in place of the dropped ones. Ends on
+   * `break`, `stop()`, `using` or the signal.
+   *
+   * @example
+   * ```ts ignore
+   * for await (const event of mirror.changes({ prefix: "orders:" })) {
+   *   if (event.type === "update") console.log("order changed:", new TextDecoder().decode(event.key));
+   * }
+   * ```
+   */
+  changes(target: { key: KeyInput } | { prefix: KeyInput }, options: WatchStreamOptions = {}): WatchStream {
+    let stream: WatchStream | null = null;
+    const push: WatchCallback = (event) => stream?.push(event);
+    const unwatch = "key" in target
+      ? this.#watches().watchKey(this.database, keyBytes(target.key), push)
+      : this.#watches().watchPrefix(this.database, keyBytes(target.prefix), push);
+    return stream = new WatchStream(unwatch, options.maxQueued, options.signal);
+  }
+
+  #watches(): WatchRegistry {
+    const watches = this.#source.watches;
+    if (watches === undefined) throw new VeidrodelisError("ARGUMENT", "this mirror has no replication to watch");
+    return watches;
+  }
+
   #lua(): Promise<LuaReads> {
     const lua = this.#source.lua;
     if (lua === undefined) {
@@ -148,7 +217,7 @@ export class Reader<T extends Text = string> implements ReadContext {
 /** A method calling `run` with the reader as context; fixed arities avoid rest-argument allocation on hot reads. */
 function method(def: ReadDef): (this: Reader<Text>, ...args: any[]) => unknown {
   const run = def.run;
-  if (def.args.includes("keys")) {
+  if (def.args.includes("keys") || def.args.includes("values")) {
     return function (this: Reader<Text>, ...args: any[]) {
       return run(this, ...args);
     };
@@ -175,4 +244,18 @@ function method(def: ReadDef): (this: Reader<Text>, ...args: any[]) => unknown {
 
 for (const name of readNames) {
   Object.defineProperty(Reader.prototype, name, { value: method(readTable[name]), writable: true, configurable: true });
+}
+
+const encoder = new TextEncoder();
+
+function keyBytes(key: KeyInput): Uint8Array {
+  return typeof key === "string" ? encoder.encode(key) : key;
+}
+
+/** Ties a watch to an abort signal (stopping it when aborted, at once if already). */
+function stopOnAbort(unwatch: Unwatch, signal: AbortSignal | undefined): Unwatch {
+  if (signal === undefined) return unwatch;
+  if (signal.aborted) unwatch();
+  else signal.addEventListener("abort", () => unwatch(), { once: true });
+  return unwatch;
 }

@@ -70,7 +70,9 @@ export class LuaReads {
     let self: LuaReads | null = null;
     for (const name of readNames) {
       const def = readTable[name] as ReadDef;
-      functions[name] = (args) => self!.#call(name, def, args);
+      // only score bounds and options tables need converting; everything else passes as Lua gave it
+      const convert = def.args.some((kind) => kind === "bound" || kind.startsWith("options"));
+      functions[name] = (args) => self!.#call(name, def, convert ? fromLua(def, args) : args);
     }
     const engine = await LuaEngine.create({
       functions,
@@ -113,11 +115,19 @@ export class LuaReads {
     }
   }
 
-  #call(name: string, def: ReadDef, args: LuaValue[]): LuaValue {
+  #call(name: string, def: ReadDef, args: unknown[]): LuaValue {
     const ctx = this.#ctx!;
-    const values = fromLua(def, args);
-    checkReadArgs(name, def, values);
-    return toLua(def.run(ctx, ...values));
+    checkReadArgs(name, def, args);
+    const run = def.run;
+    // fixed arities avoid the spread on the hot path (ts.get, ts.hget)
+    switch (args.length) {
+      case 1:
+        return toLua(run(ctx, args[0]));
+      case 2:
+        return toLua(run(ctx, args[0], args[1]));
+      default:
+        return toLua(run(ctx, ...args));
+    }
   }
 }
 

@@ -52,6 +52,8 @@ function fits(kind: ArgKind, value: unknown): boolean {
     case "values":
     case "lex":
       return typeof value === "string" || value instanceof Uint8Array;
+    case "keyList":
+      return Array.isArray(value) && value.every((k) => typeof k === "string" || k instanceof Uint8Array);
     case "int":
     case "int?":
       return Number.isSafeInteger(value);
@@ -70,6 +72,7 @@ function fits(kind: ArgKind, value: unknown): boolean {
 const DESCRIPTIONS: Record<string, string> = {
   key: "a key (string or bytes)",
   keys: "a key (string or bytes)",
+  keyList: "an array of keys (strings or bytes)",
   value: "a string or bytes",
   values: "a string or bytes",
   lex: "a lex bound (string or bytes)",

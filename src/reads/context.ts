@@ -34,7 +34,8 @@ export interface ReadContext {
  * arguments checked and converted before `run` sees them. A trailing `?`
  * makes the argument optional (only at the end).
  *
- * - `key`: a key (string or bytes); `keys`: the rest of the arguments, keys.
+ * - `key`: a key (string or bytes); `keys`: the rest of the arguments, keys;
+ *   `keyList`: one argument that is an array of keys (`zunion([k1, k2], …)`).
  * - `value`: a member, field, element or pattern (string or bytes);
  *   `values`: the rest of the arguments, values.
  * - `int`: an integer; `number`: any double, `Infinity` included.
@@ -45,6 +46,7 @@ export interface ReadContext {
 export type ArgKind =
   | "key"
   | "keys"
+  | "keyList"
   | "value"
   | "values"
   | "int"
@@ -102,4 +104,28 @@ export function remaining(ctx: ReadContext, key: KeyInput): number {
   if (type === ValueType.none) return -2;
   const at = ctx.store.foundExpireAt;
   return at === -1 ? -1 : Math.max(0, at - ctx.now());
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * UTF-8 decoding of one member, field or value (invalid bytes become
+ * U+FFFD): the one place the collection reads decode. (An ASCII fast path
+ * was measured: no clear gain on Node, where its cons strings cost later.)
+ */
+export function decodeText(item: Uint8Array): string {
+  return decoder.decode(item);
+}
+
+/** The items as the reader's text form: decoded in place to strings, or left as bytes. */
+export function asTexts(ctx: ReadContext, items: Uint8Array[]): Text[] {
+  if (ctx.bytes) return items;
+  const out = items as unknown as Text[];
+  for (let i = 0; i < items.length; i++) out[i] = decodeText(items[i]);
+  return out;
+}
+
+/** One item as the reader's text form. */
+export function asText(ctx: ReadContext, item: Uint8Array): Text {
+  return ctx.bytes ? item : decodeText(item);
 }

@@ -23,7 +23,7 @@ export type { GeoReads, HashReads, KeyspaceReads, ListReads, SetReads, StringRea
 
 /** Every read, as a method of a reader bound to one database. */
 export interface ReadMethods<T extends Text>
-  extends StringReads<T>, KeyspaceReads, ListReads<T>, SetReads<T>, HashReads<T>, ZsetReads<T>, GeoReads<T> {}
+  extends StringReads<T>, KeyspaceReads<T>, ListReads<T>, SetReads<T>, HashReads<T>, ZsetReads<T>, GeoReads<T> {}
 
 /** The declaration of every read in {@linkcode ReadMethods}. */
 export const readTable: { readonly [K in keyof ReadMethods<Text>]: ReadDef } = {

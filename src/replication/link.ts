@@ -16,7 +16,8 @@ import type { DivergenceError } from "../errors.ts";
 import type { Connector, Endpoint, Transport } from "../net/mod.ts";
 import { RdbDecoder, type RdbLoadProgress, type RdbSummary } from "../rdb/mod.ts";
 import { encodeCommand, RespCommandParser } from "../resp/mod.ts";
-import { Applier, type ApplierEvents } from "./applier.ts";
+import { type AppliedCommand, Applier, type ApplierEvents } from "./applier.ts";
+import { TX_MARKER } from "./vdr_tx.ts";
 import { LoadPacer } from "./pacing.ts";
 import { StoreLoader } from "./store_loader.ts";
 
@@ -33,6 +34,9 @@ export interface LinkConfig {
   now(): number;
   /** A fresh, empty store for a full resync. */
   createStore(): Store;
+  /** Bounds of a `__vdr_tx` transaction's buffer (see the applier's options). */
+  maxTransactionCommands?: number;
+  maxTransactionBytes?: number;
 }
 
 /** What a link reports to its owner. */
@@ -46,7 +50,9 @@ export interface LinkEvents {
   /** A command could not be applied. */
   onDivergence(error: DivergenceError): void;
   /** A unit of the stream was applied (after it is readable). */
-  onUnitApplied?(commands: readonly (readonly Uint8Array[])[], db: number): void;
+  onUnitApplied?(unit: readonly AppliedCommand[]): void;
+  /** A `__vdr_tx` transaction opened (true) or was applied (false). */
+  onTransaction?(open: boolean): void;
   /** The link ended on its own (not by `close()`). */
   onClose(error: VeidrodelisError): void;
 }
@@ -401,12 +407,30 @@ export class ReplicaLink {
     this.#loader = null;
     const store = this.#store!;
     const streamDb = Number(rdb.summary.aux["repl-stream-db"] ?? 0);
+    // A snapshot taken inside a __vdr_tx transaction holds half of it: it goes live only once the rest arrived.
+    const inTransaction = holdsMarker(store);
+    const live = () =>
+      this.#events.onLive(store, { replId: this.#replId, offset: this.#startOffset, rdb: rdb.summary });
+    let waitingForCommit = inTransaction;
     const events: ApplierEvents = {
       onGetAck: (offset) => this.#sendAck(offset),
       onDivergence: (error) => this.#events.onDivergence(error),
-      onUnitApplied: this.#events.onUnitApplied?.bind(this.#events),
+      // Nothing is reported of a store that is not live yet: it goes live with its own "live" event.
+      onUnitApplied: (unit) => waitingForCommit || this.#events.onUnitApplied?.(unit),
+      onTransaction: (open) => {
+        this.#events.onTransaction?.(open);
+        if (!open && waitingForCommit) {
+          waitingForCommit = false;
+          live();
+        }
+      },
     };
-    this.#applier = new Applier(store, this.#startOffset, events, this.#config.now, streamDb);
+    this.#applier = new Applier(store, this.#startOffset, events, this.#config.now, {
+      db: streamDb,
+      inTransaction,
+      maxTransactionCommands: this.#config.maxTransactionCommands,
+      maxTransactionBytes: this.#config.maxTransactionBytes,
+    });
     this.#parser = new RespCommandParser((args, size) => this.#applier!.apply(args, size), this.#startOffset);
     this.#phase = Phase.Stream;
     this.#rdb = null;
@@ -415,13 +439,19 @@ export class ReplicaLink {
     // A diskless primary sends nothing until it hears this first ACK.
     this.#sendAck(this.#startOffset);
     this.#ackTimer = setInterval(() => {
-      this.#sendAck(this.offset);
+      this.#sendAck(this.#applier?.processedOffset ?? this.offset);
       // Redis's cron finishes rehashing in idle time; without it a resize only advances on writes.
       store.rehash(IDLE_REHASH_BUCKETS);
     }, this.#config.ackIntervalMs);
     unrefTimer(this.#ackTimer);
-    this.#events.onLive(store, { replId: this.#replId, offset: this.#startOffset, rdb: rdb.summary });
+    if (!inTransaction) live();
   }
+}
+
+/** True when some database of `store` holds the `__vdr_tx` marker. */
+function holdsMarker(store: Store): boolean {
+  for (let db = 0; db < store.databases; db++) if (store.find(db, TX_MARKER) !== 0) return true;
+  return false;
 }
 
 function asLibraryError(error: unknown, offset: number): VeidrodelisError {

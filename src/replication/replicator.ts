@@ -13,6 +13,8 @@ import { defaultConnector } from "../net/mod.ts";
 import type { ResolvedOptions } from "../options.ts";
 import type { RdbLoadProgress } from "../rdb/mod.ts";
 import { type LiveInfo, ReplicaLink } from "./link.ts";
+import { dispatchUnit } from "../watch/dispatch.ts";
+import { WatchRegistry } from "../watch/registry.ts";
 
 /** Where the mirror stands. */
 export type MirrorState = "initializing" | "replicating" | "streaming" | "reconnecting" | "closed";
@@ -54,6 +56,7 @@ export class Replicator {
   readonly #options: ResolvedOptions;
   readonly #events: Emitter<MirrorEvents>;
   readonly #source: { store: Store | null };
+  readonly #watches: WatchRegistry;
   #state: MirrorState = "initializing";
   #link: ReplicaLink | null = null;
   #attempt = 0;
@@ -65,8 +68,14 @@ export class Replicator {
   readonly ready: Promise<void>;
 
   /** `source.store` is kept pointing at the live store, for the readers sharing it. */
-  constructor(options: ResolvedOptions, events: Emitter<MirrorEvents>, source: { store: Store | null }) {
+  constructor(
+    options: ResolvedOptions,
+    events: Emitter<MirrorEvents>,
+    source: { store: Store | null },
+    watches: WatchRegistry = new WatchRegistry(),
+  ) {
     this.#source = source;
+    this.#watches = watches;
     this.#options = options;
     this.#events = events;
     this.ready = new Promise<void>((resolve, reject) => {
@@ -136,13 +145,19 @@ export class Replicator {
         ackIntervalMs: options.ackIntervalMs,
         now: options.clock,
         createStore: () => new Store({ databases: options.databases }),
+        maxTransactionCommands: options.maxTransactionCommands,
+        maxTransactionBytes: options.maxTransactionBytes,
       }, {
         onFullResync: () => this.#setState("replicating"),
         onRdbProgress: (progress) => this.#events.emit("progress", progress),
         onLive: (store, info) => this.#onLive(link, store, info),
         onDivergence: (error) => this.#onDivergence(link, error),
-        onUnitApplied: (commands, db) => {
-          if (link === this.#link && this.#events.has("applied")) this.#events.emit("applied", { db, commands });
+        onUnitApplied: (unit) => {
+          if (link !== this.#link) return;
+          dispatchUnit(this.#watches, unit);
+          if (this.#events.has("applied")) {
+            this.#events.emit("applied", { db: unit[0].db, commands: unit.map((c) => c.args) });
+          }
         },
         onClose: (error) => this.#onLinkClosed(link, error),
       });
@@ -162,6 +177,7 @@ export class Replicator {
     this.#lastSyncAt = Date.now();
     this.#link = link;
     this.#setState("streaming");
+    this.#watches.replaced();
     this.#events.emit("live", info);
     this.#ready?.resolve();
     this.#ready = null;

@@ -16,7 +16,7 @@ function setup(offset = 1000) {
   const applier = new Applier(store, offset, {
     onGetAck: (o) => acks.push(o),
     onDivergence: (e) => divergences.push(e),
-    onUnitApplied: (commands) => units.push(commands.map((c) => c.map((a) => new TextDecoder().decode(a)))),
+    onUnitApplied: (unit) => units.push(unit.map((c) => c.args.map((a) => new TextDecoder().decode(a)))),
   }, () => NOW);
   const send = (...args: string[]) => applier.apply(args.map((a) => enc.encode(a)), encodeCommand(args).length);
   return { store, applier, acks, divergences, units, send };
@@ -176,4 +176,93 @@ test("stream commands keep a placeholder: created by XADD or MKSTREAM, typed, de
   assert.equal(divergences.length, 1, "a stream command on a string cannot match the primary");
   send("DEL", "s");
   assert.equal(store.find(0, "s"), 0);
+});
+
+test("__vdr_tx: writes after the marker wait until its deletion, then apply as one unit", () => {
+  const { store, applier, send, units } = setup(0);
+  let sent = 0;
+  const sendCounting = (...args: string[]) => {
+    sent += encodeCommand(args).length;
+    send(...args);
+  };
+  sendCounting("SET", "before", "1");
+  const afterBefore = applier.offset;
+  sendCounting("SET", "__vdr_tx", "1", "PXAT", "9999999999999");
+  sendCounting("SET", "a", "1");
+  sendCounting("SELECT", "3");
+  sendCounting("MULTI");
+  sendCounting("SET", "b", "2");
+  sendCounting("EXEC");
+  sendCounting("PING");
+  assert.equal(applier.inTransaction, true);
+  assert.equal(store.find(0, "a"), 0, "nothing of the transaction is visible");
+  assert.equal(store.find(0, "__vdr_tx"), 0, "not even the marker");
+  assert.equal(applier.offset, afterBefore, "the applied offset waits");
+  assert.equal(applier.processedOffset, sent, "what was received counts for ACKs");
+  sendCounting("DEL", "__vdr_tx");
+  assert.equal(applier.inTransaction, false);
+  assert.equal(store.find(0, "a"), 1);
+  assert.equal(store.find(3, "b"), 1);
+  assert.equal(store.find(3, "__vdr_tx"), 0);
+  assert.equal(applier.offset, sent);
+  assert.equal(units.length, 2, "the write before, then the whole transaction as one unit");
+  assert.deepEqual(units[1].map((c) => c[0]), ["SET", "SET", "SELECT", "SET", "DEL"]);
+});
+
+test("__vdr_tx: UNLINK, GETDEL and FLUSHALL close it; opened and closed inside one MULTI is just a unit", () => {
+  for (const close of [["UNLINK", "x", "__vdr_tx"], ["GETDEL", "__vdr_tx"], ["FLUSHALL"]]) {
+    const { store, applier, send } = setup(0);
+    send("SETEX", "__vdr_tx", "5", "1");
+    send("SET", "a", "1");
+    assert.equal(store.find(0, "a"), 0);
+    send(...close);
+    assert.equal(applier.inTransaction, false, close.join(" "));
+    if (close[0] !== "FLUSHALL") assert.equal(store.find(0, "a"), 1);
+  }
+  const { store, applier, send, units } = setup(0);
+  send("MULTI");
+  send("SET", "__vdr_tx", "1");
+  send("SET", "a", "1");
+  send("DEL", "__vdr_tx");
+  send("EXEC");
+  assert.equal(applier.inTransaction, false);
+  assert.equal(store.find(0, "a"), 1);
+  assert.equal(units.length, 1);
+});
+
+test("__vdr_tx: a transaction outgrowing its buffer is divergence (TransactionOverflowError)", async () => {
+  const { TransactionOverflowError } = await import("../../src/replication/applier.ts");
+  const store = new Store();
+  const divergences: DivergenceError[] = [];
+  const applier = new Applier(store, 0, { onGetAck() {}, onDivergence: (e) => divergences.push(e) }, () => NOW, {
+    maxTransactionCommands: 10,
+  });
+  const send = (...args: string[]) => applier.apply(args.map((a) => enc.encode(a)), encodeCommand(args).length);
+  send("PSETEX", "__vdr_tx", "5000", "1");
+  for (let i = 0; i < 20; i++) send("SET", `k${i}`, "v");
+  assert.equal(divergences.length, 1);
+  assert.ok(divergences[0] instanceof TransactionOverflowError);
+  assert.match(divergences[0].message, /outgrew its buffer/);
+});
+
+test("a snapshot holding the marker: the applier starts inside the transaction", () => {
+  const store = new Store();
+  const transactions: boolean[] = [];
+  const applier = new Applier(
+    store,
+    0,
+    {
+      onGetAck() {},
+      onDivergence() {},
+      onTransaction: (open) => transactions.push(open),
+    },
+    () => NOW,
+    { inTransaction: true },
+  );
+  const send = (...args: string[]) => applier.apply(args.map((a) => enc.encode(a)), encodeCommand(args).length);
+  send("SET", "rest", "1");
+  assert.equal(store.find(0, "rest"), 0);
+  send("DEL", "__vdr_tx");
+  assert.equal(store.find(0, "rest"), 1);
+  assert.deepEqual(transactions, [false]);
 });
