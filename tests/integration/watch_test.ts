@@ -80,6 +80,17 @@ describe("watches on a real redis-server", () => {
       [["s"], ["EXPIRE", "s", 1000]],
       [["s", "s2"], ["RENAME", "s", "s2"]],
       [["s2", "c"], ["COPY", "s2", "c"]],
+      [["bits"], ["SETBIT", "bits", 7, 1]],
+      [["bits"], ["BITFIELD", "bits", "SET", "u8", 8, 255]],
+      [["hll"], ["PFADD", "hll", "a", "b"]],
+      [["geo"], ["GEOADD", "geo", 13.361389, 38.115556, "Palermo"]],
+      [["h"], ["HINCRBY", "h", "n", 2]],
+      [["h"], ["HDEL", "h", "f"]],
+      [["st"], ["SREM", "st", "x"]],
+      [["z"], ["ZINCRBY", "z", 2, "a"]],
+      [["l2"], ["LPOP", "l2"]],
+      [["c"], ["PERSIST", "c"]],
+      [["stream"], ["XADD", "stream", "*", "f", "v"]],
       [["m1", "m2"], ["DEL", "m1", "m2"]],
     ];
     for (const [keys, command] of writes) {
@@ -88,7 +99,9 @@ describe("watches on a real redis-server", () => {
       const stops = keys.map((key) =>
         mirror.watch(key, (event) => {
           seen.set(key, event);
-          readable.push(mirror.exists(key) === 1 || command[0] === "DEL" || command[0] === "RENAME");
+          readable.push(
+            mirror.exists(key) === 1 || ["DEL", "RENAME", "HDEL", "SREM", "LPOP"].includes(String(command[0])),
+          );
         })
       );
       await redis.call(String(command[0]), ...command.slice(1).map(String));
@@ -125,6 +138,7 @@ describe("watches on a real redis-server", () => {
     })();
     await redis.flushdb();
     await redis.swapdb(0, 1);
+    await mirror.syncWith(redis); // (a resync before the SWAPDB arrived would report it as the init)
     mirror.resync();
     await flushes;
     // FLUSHDB and SWAPDB 0 1 each flush db 0 (SWAPDB's flush of db 1 reaches db 1's watches)
