@@ -14,6 +14,7 @@ import type { ResolvedOptions } from "../options.ts";
 import type { RdbLoadProgress } from "../rdb/mod.ts";
 import { type LiveInfo, ReplicaLink } from "./link.ts";
 import { dispatchUnit } from "../watch/dispatch.ts";
+import { type EndpointSource, fixedEndpoint } from "../discovery/endpoints.ts";
 import { WatchRegistry } from "../watch/registry.ts";
 
 /** Where the mirror stands. */
@@ -57,6 +58,8 @@ export class Replicator {
   readonly #events: Emitter<MirrorEvents>;
   readonly #source: { store: Store | null };
   readonly #watches: WatchRegistry;
+  readonly #endpoints: EndpointSource;
+  readonly #stopFollowing: () => void;
   #state: MirrorState = "initializing";
   #link: ReplicaLink | null = null;
   #attempt = 0;
@@ -73,9 +76,15 @@ export class Replicator {
     events: Emitter<MirrorEvents>,
     source: { store: Store | null },
     watches: WatchRegistry = new WatchRegistry(),
+    endpoints: EndpointSource = fixedEndpoint({ host: options.host, port: options.port }),
   ) {
     this.#source = source;
     this.#watches = watches;
+    this.#endpoints = endpoints;
+    // a failover: follow the primary to its new address at once
+    this.#stopFollowing = endpoints.onMoved?.(() => {
+      if (this.#state !== "closed") this.resync();
+    }) ?? (() => {});
     this.#options = options;
     this.#events = events;
     this.ready = new Promise<void>((resolve, reject) => {
@@ -123,6 +132,8 @@ export class Replicator {
   close(): void {
     if (this.#state === "closed") return;
     clearTimeout(this.#timer);
+    this.#stopFollowing();
+    this.#endpoints.close?.();
     this.#link?.close();
     this.#link = null;
     this.#source.store?.dispose();
@@ -136,8 +147,10 @@ export class Replicator {
     const options = this.#options;
     let link: ReplicaLink;
     try {
+      const endpoint = await this.#endpoints.current();
+      if (this.#isClosed()) return;
       link = await ReplicaLink.open({
-        endpoint: { host: options.host, port: options.port },
+        endpoint,
         connector: options.connector ?? defaultConnector(),
         username: options.username,
         password: options.password,
@@ -215,6 +228,11 @@ export class Replicator {
     const base = Math.min(maxReconnectDelayMs, reconnectDelayMs * 2 ** this.#attempt++);
     const delay = base / 2 + Math.random() * base / 2;
     this.#timer = setTimeout(() => void this.#connect(), delay);
+  }
+
+  /** (A method, not a field test: the state may change while a connection is awaited.) */
+  #isClosed(): boolean {
+    return this.#state === "closed";
   }
 
   #setState(state: MirrorState): void {
