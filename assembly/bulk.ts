@@ -24,7 +24,7 @@
  * keyspace entry, the structure under construction. Records are only read.
  */
 import { R_NUMBER, ST_BAD_DB, ST_DUPLICATE_KEY, ST_OK, ST_STORE_FULL, T_HASH, T_LIST, T_SET, T_STRING, T_ZSET } from "./abi";
-import { hashBytes, writeVarint } from "./bytes";
+import { hashBytes, writeVarint, copyBytes } from "./bytes";
 import { dictAddHashed, dictBeforeWrite, dictFind, dictFindHashed, dictReserve, dictTouch } from "./dict";
 import { headSize, inlineEntrySize, NO_EXPIRE, writeHead } from "./entry";
 import { hashCheck, hashLoadDict, hashLoadPut } from "./hash";
@@ -100,7 +100,7 @@ export function loadBegin(db: u32, kp: usize, kl: u32, type: u8, expireMs: f64, 
   if (dictFind(dbDict(db), kp, kl) != 0) return ST_DUPLICATE_KEY;
   const k = alloc(kl);
   if (k == 0) return ST_STORE_FULL;
-  memory.copy(k, kp, kl);
+  copyBytes(k, kp, kl);
   bType = type;
   bDb = db;
   bKey = k;
@@ -244,7 +244,7 @@ export function loadStrings(db: u32, ip: usize, n: u32): i32 {
     if (!dictReserve(d)) return ST_STORE_FULL;
     const e = alloc(inlineEntrySize(kl, expire >= 0, vl));
     if (e == 0) return ST_STORE_FULL;
-    memory.copy(writeVarint(writeHead(e, T_STRING, kp, kl, expire), vl), vp, vl);
+    copyBytes(writeVarint(writeHead(e, T_STRING, kp, kl, expire), vl), vp, vl);
     dictAddHashed(d, e, h);
   }
   return i32(n);

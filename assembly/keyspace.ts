@@ -23,7 +23,7 @@ import {
 } from "./entry";
 import { payloadClone } from "./payload";
 import { alloc, capacityOf, free, shrinkSmall, SMALL_MAX } from "./memory";
-import { bytesEqual } from "./bytes";
+import { bytesEqual, copyBytes } from "./bytes";
 
 let dbs: usize = 0;
 let dbCount: u32 = 0;
@@ -41,7 +41,7 @@ export function ksEnsureDb(n: u32): bool {
   const p = alloc(bytes);
   if (p == 0) return false;
   if (dbs != 0) {
-    memory.copy(p, dbs, dbCount * DICT_BYTES);
+    copyBytes(p, dbs, dbCount * DICT_BYTES);
     free(dbs, dbCount * DICT_BYTES);
   }
   for (let i = dbCount; i < n; i++) dictInit(p + i * DICT_BYTES);
@@ -144,10 +144,10 @@ export function ksSetTtl(db: u32, kp: usize, kl: u32, expire: i64): i32 {
   const pl = payloadSize(e);
   if (fitsInPlace(e, oldSize, newSize) || (!want && oldSize <= SMALL_MAX)) {
     if (want) {
-      memory.copy(at + 8, at, pl);
+      copyBytes(at + 8, at, pl);
       store<i64>(at, expire);
     } else {
-      memory.copy(at, at + 8, pl);
+      copyBytes(at, at + 8, pl);
     }
     store<u8>(e + 4, want ? load<u8>(e + 4) | TAG_TTL : load<u8>(e + 4) & ~TAG_TTL);
     // only a small block may give its tail back: a large one keeps its capacity
@@ -157,13 +157,13 @@ export function ksSetTtl(db: u32, kp: usize, kl: u32, expire: i64): i32 {
   const n = alloc(newSize);
   if (n == 0) return ST_STORE_FULL;
   const headLen = u32(at - e);
-  memory.copy(n, e, headLen);
+  copyBytes(n, e, headLen);
   if (want) {
     store<i64>(n + headLen, expire);
-    memory.copy(n + headLen + 8, at, pl);
+    copyBytes(n + headLen + 8, at, pl);
     store<u8>(n + 4, load<u8>(e + 4) | TAG_TTL);
   } else {
-    memory.copy(n + headLen, at + 8, pl);
+    copyBytes(n + headLen, at + 8, pl);
     store<u8>(n + 4, load<u8>(e + 4) & ~TAG_TTL);
   }
   dictReplaceFound(e, n);
@@ -185,7 +185,7 @@ function cloneWithKey(e: usize, kp: usize, kl: u32, deep: bool): usize {
   if (n == 0) return 0;
   const p = writeHead(n, entryType(e), kp, kl, -1);
   store<u8>(n + 4, load<u8>(e + 4));
-  memory.copy(p, tail, tailLen);
+  copyBytes(p, tail, tailLen);
   const type = entryType(e);
   if (deep && !isInlineType(type)) {
     const at = entryPayload(n);

@@ -29,7 +29,7 @@
  */
 import { ST_INDEX_OUT_OF_RANGE, ST_NO_KEY, ST_OK, ST_STORE_FULL, ST_WRONGTYPE, T_LIST } from "./abi";
 import { R_OUT_PTR } from "./abi";
-import { bytesEqual, readVarint, varintSize, writeVarint } from "./bytes";
+import { bytesEqual, readVarint, varintSize, writeVarint, copyBytes } from "./bytes";
 import { collCreate, collLookup, collPtr, collRemoveKey, collType } from "./collection";
 import { outFinish, outItem, outReset, reportOut, result } from "./io";
 import { alloc, capacityOf, free } from "./memory";
@@ -136,7 +136,7 @@ function entPrevSlow(end: usize): usize {
 /** Writes the entry for value (vp, vl) at p; returns the address after it. */
 function writeEntry(p: usize, vp: usize, vl: u32): usize {
   const q = writeVarint(p, vl);
-  memory.copy(q, vp, vl);
+  copyBytes(q, vp, vl);
   const n = varintSize(vl);
   const r = q + vl;
   // back length: the forward varint's bytes, last one first
@@ -254,10 +254,10 @@ function nodeOpen(l: usize, n: usize, pos: u32, gap: u32, toward: i32): usize {
   } else if (pos == used && gap <= back) {
     // the room after the entries is the gap
   } else if (toward == 0 && gap <= off && (gap > back || pos <= used - pos)) {
-    memory.copy(start - gap, start, pos);
+    copyBytes(start - gap, start, pos);
     store<u32>(n + N_OFF, off - gap);
   } else if (toward == 0 && gap <= back) {
-    memory.copy(start + pos + gap, start + pos, used - pos);
+    copyBytes(start + pos + gap, start + pos, used - pos);
   } else if (gap <= off + back) {
     relayout(n, pos, gap, roomOffset(off + back - gap, toward));
   } else {
@@ -267,8 +267,8 @@ function nodeOpen(l: usize, n: usize, pos: u32, gap: u32, toward: i32): usize {
     if (m == 0) return 0;
     const mOff = roomOffset(nCap(m) - want, toward);
     const mStart = m + NODE_HDR + mOff;
-    memory.copy(mStart, start, pos);
-    memory.copy(mStart + pos + gap, start + pos, used - pos);
+    copyBytes(mStart, start, pos);
+    copyBytes(mStart + pos + gap, start + pos, used - pos);
     store<u32>(m + N_OFF, mOff);
     store<u32>(m + N_COUNT, nCount(n));
     replaceNode(l, n, m);
@@ -295,11 +295,11 @@ function relayout(n: usize, pos: u32, gap: u32, newOff: u32): void {
   const used = nUsed(n);
   const to = base + newOff;
   if (to <= start) {
-    memory.copy(to, start, pos);
-    memory.copy(to + pos + gap, start + pos, used - pos);
+    copyBytes(to, start, pos);
+    copyBytes(to + pos + gap, start + pos, used - pos);
   } else {
-    memory.copy(to + pos + gap, start + pos, used - pos);
-    memory.copy(to, start, pos);
+    copyBytes(to + pos + gap, start + pos, used - pos);
+    copyBytes(to, start, pos);
   }
   store<u32>(n + N_OFF, newOff);
 }
@@ -309,10 +309,10 @@ function nodeCut(n: usize, pos: u32, len: u32): void {
   const used = nUsed(n);
   const start = nStart(n);
   if (pos < used - pos - len) {
-    memory.copy(start + len, start, pos);
+    copyBytes(start + len, start, pos);
     store<u32>(n + N_OFF, nOff(n) + len);
   } else {
-    memory.copy(start + pos, start + pos + len, used - pos - len);
+    copyBytes(start + pos, start + pos + len, used - pos - len);
   }
   store<u32>(n + N_USED, used - len);
 }
@@ -325,7 +325,7 @@ function nodeMaybeShrink(l: usize, n: usize): usize {
   const m = nodeAlloc(used + (used >> 1));
   if (m == 0) return n;
   const mOff = (nCap(m) - used) >> 1;
-  memory.copy(m + NODE_HDR + mOff, nStart(n), used);
+  copyBytes(m + NODE_HDR + mOff, nStart(n), used);
   store<u32>(m + N_OFF, mOff);
   store<u32>(m + N_USED, used);
   store<u32>(m + N_COUNT, nCount(n));
@@ -343,7 +343,7 @@ function tryMerge(l: usize, a: usize, b: usize): usize {
   if (au + bu > NODE_LIMIT) return a;
   const m = nodeOpen(l, a, au, bu, 1);
   if (m == 0) return a;
-  memory.copy(nStart(m) + au, nStart(b), bu);
+  copyBytes(nStart(m) + au, nStart(b), bu);
   store<u32>(m + N_COUNT, nCount(m) + nCount(b));
   dropNode(l, b);
   return m;
@@ -366,7 +366,7 @@ function nodeWithBytes(p: usize, len: u32, count: u32): usize {
   const n = nodeAlloc(len);
   if (n == 0) return 0;
   nodeInit(n, 0, len, count);
-  memory.copy(n + NODE_HDR, p, len);
+  copyBytes(n + NODE_HDR, p, len);
   return n;
 }
 
@@ -568,7 +568,7 @@ function spliceEntry(l: usize, n: usize, pos: u32, del: u32, vp: usize, vl: u32)
     if (m == 0) return ST_STORE_FULL;
     nodeInit(m, 0, s + rBytes, 1 + rCnt);
     const after = writeEntry(m + NODE_HDR, vp, vl);
-    memory.copy(after, start + rPos, rBytes);
+    copyBytes(after, start + rPos, rBytes);
     linkAfter(l, n, m);
   } else {
     // the entry and the right part go to two new nodes
@@ -623,7 +623,7 @@ function filterNode(l: usize, n: usize, vp: usize, vl: u32, skip: u32, max: u32)
     if (removed < max && len == vl && bytesEqual(r + varintSize(len), vp, vl) && seen++ >= skip) {
       removed++;
     } else {
-      if (w != r) memory.copy(w, r, s);
+      if (w != r) copyBytes(w, r, s);
       w += s;
     }
     r += s;

@@ -28,7 +28,7 @@
  * order_cache.ts. The anchor (ptr, len) belongs to the caller; the sort and
  * patch work blocks are allocated and freed within the call.
  */
-import { compareBytes, varintSize } from "./bytes";
+import { compareBytes, varintSize, copyBytes } from "./bytes";
 import {
   dictCount, dictFirstSlot, dictSetOrderSlot, dictSlotHead, dictSlots, dictStamp, entryKeyLen, entryKeyPtr, entryNext,
 } from "./dict";
@@ -294,12 +294,12 @@ function patchIndex(s: usize): bool {
     const pos = positionOf(idx, hi, e);
     const run = hi - pos;
     w -= run;
-    memory.copy(dst + (usize(w) << 2), idx + (usize(pos) << 2), usize(run) << 2);
+    copyBytes(dst + (usize(w) << 2), idx + (usize(pos) << 2), usize(run) << 2);
     store<u32>(dst + (usize(--w) << 2), e);
     hi = pos;
   }
   if (dst != idx) {
-    memory.copy(dst, idx, usize(hi) << 2);
+    copyBytes(dst, idx, usize(hi) << 2);
     free(idx, slotIndexBytes(s));
   }
   if (added != 0) free(added, fresh << 2);

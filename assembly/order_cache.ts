@@ -23,12 +23,14 @@
  * index memory back at once.
  *
  * This module imports only the allocator and the checker, so dict.ts can
- * call it without an import cycle.
+ * call it without an
+ * import cycle.
  *
  * Ownership: the cache owns every index block (allocated by order.ts, handed
  * over with orderKeep / slotSetIndex) and every log block. Cached pointers
  * are only read while the stamp matches.
  */
+import { copyBytes } from "./bytes";
 import { alloc, free, onMemoryFull } from "./memory";
 import { checkBlock } from "./check_core";
 
@@ -225,7 +227,7 @@ function logReserve(s: usize, more: u32): bool {
   if (log == 0) return false;
   const old = load<u32>(s + 32);
   if (old != 0) {
-    memory.copy(log, old, usize(used) << 2);
+    copyBytes(log, old, usize(used) << 2);
     free(old, cap << 2);
   }
   heldBytes += u64(newCap - cap) << 2;

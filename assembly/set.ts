@@ -23,7 +23,7 @@
  * multi-member writes: nothing changed by the member that failed).
  */
 import { ST_STORE_FULL, ST_WRONGTYPE, T_SET } from "./abi";
-import { hashBytes, readVarint, varintSize, writeVarint } from "./bytes";
+import { hashBytes, readVarint, varintSize, writeVarint, copyBytes } from "./bytes";
 import { collCreate, collLookup, collPtr, collRemoveKey, collSetPtr, collType } from "./collection";
 import {
   dictAdd, dictAddHashed, dictBeforeWrite, dictCheck, dictClear, dictCount, dictExpand, dictFind, dictFindHashed, dictInit, dictRemoveFound, dictReserve,
@@ -75,7 +75,7 @@ function memberNew(mp: usize, ml: u32): usize {
   if (m == 0) return 0;
   store<u32>(m, 0);
   store<u8>(m + 4, 0);
-  memory.copy(writeVarint(m + 5, ml), mp, ml);
+  copyBytes(writeVarint(m + 5, ml), mp, ml);
   return m;
 }
 

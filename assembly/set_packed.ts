@@ -23,7 +23,7 @@
  * and free the old one: they return the block's current address, which the
  * owner stores. (ptr, len) arguments belong to the caller and are only read.
  */
-import { compareBytes } from "./bytes";
+import { compareBytes, copyBytes } from "./bytes";
 import { alloc, capacityOf, free, shrinkSmall, SMALL_MAX } from "./memory";
 import { checkBlock } from "./check_core";
 
@@ -137,7 +137,7 @@ export function packedNew(tag: u8, mp: usize, ml: u32): usize {
   store<u16>(p + 6, 0);
   store<u32>(p + P_SIZE, size);
   store<u16>(endsAt(p), u16(ml));
-  memory.copy(dataAt(p, 1), mp, ml);
+  copyBytes(dataAt(p, 1), mp, ml);
   return p;
 }
 
@@ -152,7 +152,7 @@ export function packedClone(p: usize): usize {
   const size = roundSize(used);
   const q = alloc(size);
   if (q == 0) return 0;
-  memory.copy(q, p, used);
+  copyBytes(q, p, used);
   store<u32>(q + P_SIZE, size);
   return q;
 }
@@ -179,7 +179,7 @@ export function packedInsert(p: usize, i: u32, mp: usize, ml: u32): usize {
   if (q == 0) return 0;
   copyWithGap(q, p, i, start, ml);
   store<u32>(q + P_SIZE, size);
-  memory.copy(dataAt(q, count + 1) + start, mp, ml);
+  copyBytes(dataAt(q, count + 1) + start, mp, ml);
   packedFree(p);
   return q;
 }
@@ -190,15 +190,15 @@ function insertInPlace(p: usize, i: u32, start: u32, mp: usize, ml: u32): void {
   const data = dataAt(p, count);
   const newData = data + 2;
   // tail moves right by 2 + ml first (it goes furthest), then the head by 2
-  memory.copy(newData + start + ml, data + start, dataLen - start);
-  memory.copy(newData, data, start);
+  copyBytes(newData + start + ml, data + start, dataLen - start);
+  copyBytes(newData, data, start);
   const ends = endsAt(p);
   for (let j = count; j > i; j--) {
     const at = ends + (usize(j) << 1);
     store<u16>(at, load<u16>(at - 2) + u16(ml));
   }
   store<u16>(ends + (usize(i) << 1), u16(start + ml));
-  memory.copy(newData + start, mp, ml);
+  copyBytes(newData + start, mp, ml);
   store<u16>(p + P_COUNT, u16(count + 1));
   store<u16>(p + P_DATALEN, u16(dataLen + ml));
 }
@@ -210,20 +210,20 @@ function insertInPlace(p: usize, i: u32, start: u32, mp: usize, ml: u32): void {
 function copyWithGap(q: usize, p: usize, i: u32, start: u32, ml: u32): void {
   const count = packedCount(p);
   const dataLen = packedDataLen(p);
-  memory.copy(q, p, PACKED_HEADER);
+  copyBytes(q, p, PACKED_HEADER);
   store<u16>(q + P_COUNT, u16(count + 1));
   store<u16>(q + P_DATALEN, u16(dataLen + ml));
   const pe = endsAt(p);
   const qe = endsAt(q);
-  memory.copy(qe, pe, usize(i) << 1);
+  copyBytes(qe, pe, usize(i) << 1);
   store<u16>(qe + (usize(i) << 1), u16(start + ml));
   for (let j = i; j < count; j++) {
     store<u16>(qe + (usize(j + 1) << 1), load<u16>(pe + (usize(j) << 1)) + u16(ml));
   }
   const pd = dataAt(p, count);
   const qd = dataAt(q, count + 1);
-  memory.copy(qd, pd, start);
-  memory.copy(qd + start + ml, pd + start, dataLen - start);
+  copyBytes(qd, pd, start);
+  copyBytes(qd + start + ml, pd + start, dataLen - start);
 }
 
 /**
@@ -243,8 +243,8 @@ export function packedRemove(p: usize, i: u32): usize {
   const data = dataAt(p, count);
   const newData = data - 2;
   // head moves left by 2 over the freed last end slot, then the tail closes the gap
-  memory.copy(newData, data, start);
-  memory.copy(newData + start, data + start + ml, dataLen - start - ml);
+  copyBytes(newData, data, start);
+  copyBytes(newData + start, data + start + ml, dataLen - start - ml);
   store<u16>(p + P_COUNT, u16(count - 1));
   store<u16>(p + P_DATALEN, u16(dataLen - ml));
   return maybeShrink(p);
@@ -263,7 +263,7 @@ function maybeShrink(p: usize): usize {
   }
   const q = alloc(want);
   if (q == 0) return p; // keep the roomy block: shrinking is optional
-  memory.copy(q, p, used);
+  copyBytes(q, p, used);
   store<u32>(q + P_SIZE, want);
   packedFree(p);
   return q;

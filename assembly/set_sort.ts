@@ -15,7 +15,7 @@
  * can be chosen by anyone), needs a second array of the same size. Nothing
  * here allocates.
  */
-import { compareBytes } from "./bytes";
+import { compareBytes, copyBytes } from "./bytes";
 
 // @ts-ignore: decorator
 @inline export const SORT_RECORD: u32 = 24;
@@ -119,8 +119,8 @@ function merge(src: usize, dst: usize, lo: u32, mid: u32, hi: u32): void {
       }
     }
   }
-  if (a < aEnd) memory.copy(k, a, aEnd - a);
-  if (b < bEnd) memory.copy(k, b, bEnd - b);
+  if (a < aEnd) copyBytes(k, a, aEnd - a);
+  if (b < bEnd) copyBytes(k, b, bEnd - b);
 }
 
 /** Scratch record for insertion sort. */
@@ -139,7 +139,7 @@ export function sortRecords(a: usize, b: usize, n: u32): usize {
       const mid = lo + width < n ? lo + width : n;
       const hi = mid + width < n ? mid + width : n;
       if (mid >= hi) {
-        memory.copy(dst + usize(lo) * SORT_RECORD, src + usize(lo) * SORT_RECORD, usize(hi - lo) * SORT_RECORD);
+        copyBytes(dst + usize(lo) * SORT_RECORD, src + usize(lo) * SORT_RECORD, usize(hi - lo) * SORT_RECORD);
       } else {
         merge(src, dst, lo, mid, hi);
       }

@@ -24,7 +24,7 @@
  * Ownership: the header owns its dict tables and every node (the keyspace
  * entry owns the header). Member pointers passed in belong to the caller.
  */
-import { readVarint, varintSize, writeVarint } from "./bytes";
+import { readVarint, varintSize, writeVarint, copyBytes } from "./bytes";
 import {
   DICT_BYTES, dictAdd, dictCheck, dictClear, dictCount, dictFind, dictInit, dictRemoveFound, dictReserve,
   entryKeyLen, entryKeyPtr,
@@ -177,7 +177,7 @@ export function slNewNode(mp: usize, ml: u32, score: f64): usize {
   store<u32>(n, 0);
   store<u8>(n + 4, u8(level));
   const p = writeVarint(n + 5, ml);
-  memory.copy(p, mp, ml);
+  copyBytes(p, mp, ml);
   store<f64>(p + ml, score);
   store<u32>(p + ml + 8, 0);
   return n;

@@ -11,7 +11,7 @@ import {
   MAX_STRING, SET_KEEPTTL, SET_NX, SET_XX, ST_DECR_OVERFLOW, ST_NOT_INTEGER, ST_OUT_OF_RANGE,
   ST_OVERFLOW, ST_STORE_FULL, ST_TOO_LARGE, ST_WRONGTYPE, T_STRING,
 } from "./abi";
-import { intTextLen, parsedInt, parseStrictInt, varintSize, writeIntText, writeVarint } from "./bytes";
+import { intTextLen, parsedInt, parseStrictInt, varintSize, writeIntText, writeVarint, copyBytes } from "./bytes";
 import { dictReserve } from "./dict";
 import {
   entryExpire, entrySize, entryType, freeShell, inlineEntrySize, inlineLen, inlinePtr, isInlineType,
@@ -41,7 +41,7 @@ export function writeInline(d: usize, old: usize, type: u8, kp: usize, kl: u32, 
     if (e == 0) return ST_STORE_FULL;
   }
   const p = writeInlineLenAndHead(e, type, kp, kl, expire, vl);
-  memory.copy(p, vp, vl);
+  copyBytes(p, vp, vl);
   lastValuePtr = p;
   lastValueLen = vl;
   if (e != old) ksInstall(d, old, e);
@@ -85,9 +85,9 @@ function growString(e: usize, newLen: u32): usize {
   let n = alloc(want);
   if (n == 0 && want != newSize) n = alloc(newSize);
   if (n == 0) return 0;
-  memory.copy(n, e, headLen);
+  copyBytes(n, e, headLen);
   const p = writeVarint(n + headLen, newLen);
-  memory.copy(p, inlinePtr(e), oldLen);
+  copyBytes(p, inlinePtr(e), oldLen);
   memory.fill(p + oldLen, 0, newLen - oldLen);
   dictReplaceFound(e, n);
   freeShell(e);
@@ -108,7 +108,7 @@ export function strAppend(db: u32, kp: usize, kl: u32, vp: usize, vl: u32): i32 
   if (vl == 0) return i32(oldLen);
   const n = growString(e, oldLen + vl);
   if (n == 0) return ST_STORE_FULL;
-  memory.copy(inlinePtr(n) + oldLen, vp, vl);
+  copyBytes(inlinePtr(n) + oldLen, vp, vl);
   return i32(oldLen + vl);
 }
 
@@ -136,7 +136,7 @@ export function strSetRange(db: u32, kp: usize, kl: u32, offset: f64, vp: usize,
     n = growString(e, end);
     if (n == 0) return ST_STORE_FULL;
   }
-  memory.copy(inlinePtr(n) + off, vp, vl);
+  copyBytes(inlinePtr(n) + off, vp, vl);
   return i32(end > oldLen ? end : oldLen);
 }
 

@@ -18,7 +18,7 @@
  * A zero score is stored as +0: Redis's listpack stores an integral score as
  * an integer, which turns -0 into 0 (the skiplist keeps -0).
  */
-import { bytesEqual } from "./bytes";
+import { bytesEqual, copyBytes } from "./bytes";
 import { alloc, capacityOf, free, shrinkSmall, SMALL_MAX } from "./memory";
 import { checkBlock } from "./check_core";
 import { compareScored, ENC_PACKED, inRangeMax, inRangeMin, PACKED_MAX_ENTRIES, rangeIsEmpty } from "./zset_common";
@@ -97,7 +97,7 @@ export function pkClone(z: usize): usize {
   const used = pkUsed(z);
   const c = pkNew(used);
   if (c == 0) return 0;
-  memory.copy(c + P_DATA, z + P_DATA, used);
+  copyBytes(c + P_DATA, z + P_DATA, used);
   store<u32>(c + P_COUNT, pkCount(z));
   store<u32>(c + P_USED, used);
   return c;
@@ -146,10 +146,10 @@ function insertInPlace(z: usize, score: f64, mp: usize, ml: u32): void {
   if (score == 0) score = 0; // -0 -> +0, as the listpack's integer encoding
   const at = insertPosition(z, score, mp, ml);
   const size = E_FIXED + ml;
-  memory.copy(at + size, at, pkEnd(z) - at);
+  copyBytes(at + size, at, pkEnd(z) - at);
   store<f64>(at, score);
   store<u8>(at + 8, u8(ml));
-  memory.copy(at + E_FIXED, mp, ml);
+  copyBytes(at + E_FIXED, mp, ml);
   store<u32>(z + P_COUNT, pkCount(z) + 1);
   store<u32>(z + P_USED, pkUsed(z) + size);
 }
@@ -166,7 +166,7 @@ export function pkInsert(z: usize, score: f64, mp: usize, ml: u32): usize {
     const size = need + (need >> 1);
     const n = alloc(size);
     if (n == 0) return 0;
-    memory.copy(n, z, P_DATA + pkUsed(z));
+    copyBytes(n, z, P_DATA + pkUsed(z));
     store<u32>(n + P_CAP, capacityOf(n, size));
     free(z, cap);
     z = n;
@@ -181,14 +181,14 @@ const moving: usize = memory.data(256);
 /** Gives entry e a new score and moves it to its place (no allocation). */
 export function pkRescore(z: usize, e: usize, score: f64): void {
   const ml = pkLen(e);
-  memory.copy(moving, pkMember(e), ml);
+  copyBytes(moving, pkMember(e), ml);
   removeBytes(z, e, e + E_FIXED + ml, 1);
   insertInPlace(z, score, moving, ml);
 }
 
 function removeBytes(z: usize, from: usize, to: usize, n: u32): void {
   const end = pkEnd(z);
-  memory.copy(from, to, end - to);
+  copyBytes(from, to, end - to);
   store<u32>(z + P_COUNT, pkCount(z) - n);
   store<u32>(z + P_USED, pkUsed(z) - u32(to - from));
 }
@@ -216,7 +216,7 @@ function maybeShrink(z: usize): usize {
   }
   const n = alloc(want);
   if (n == 0) return z;
-  memory.copy(n, z, need);
+  copyBytes(n, z, need);
   store<u32>(n + P_CAP, capacityOf(n, want));
   free(z, cap);
   return n;
