@@ -596,14 +596,20 @@ export class Store {
     return { fields, values, expireAts };
   }
 
-  /** As {@linkcode Store.outScored}, with the members as strings. */
+  /** As {@linkcode Store.outScored}, with the members as strings (decoded as {@linkcode Store.outTexts} does). */
   private outScoredTexts(): ScoredMembers<string> {
-    const members = this.outTexts(8);
-    const dv = this.dv;
-    const scores: number[] = new Array(members.length);
-    let p = this.u32[this.r32 + R_OUT_PTR];
-    for (let i = 0; i < members.length; i++) {
+    const u32 = this.u32, r = this.r32, dv = this.dv, buf = this.buf;
+    const n = u32[r + R_COUNT];
+    const start = u32[r + R_OUT_PTR];
+    const whole = u32[r + R_OUT_ASCII] === 1 ? latin1Slice(buf, start, start + u32[r + R_OUT_LEN]) : null;
+    const members: string[] = new Array(n);
+    const scores: number[] = new Array(n);
+    let p = start;
+    for (let i = 0; i < n; i++) {
       const len = dv.getUint32(p, true);
+      members[i] = whole !== null
+        ? whole.substring(p + 4 - start, p + 4 - start + len)
+        : utf8Slice(buf, p + 4, p + 4 + len);
       scores[i] = dv.getFloat64(p + 4 + len, true);
       p += 12 + len;
     }
@@ -1504,6 +1510,27 @@ export class Store {
    * R_NUMBER; the found structure pointer in R_VAL_PTR stays). The field text
    * goes to scratch offset 0, where the found key was: find() is done with it.
    */
+  /**
+   * HGET in one lookup: the field's value (decoded as UTF-8 when `text`), or
+   * null when the found hash has no such field; the field's TTL (unix ms, -1
+   * none) is then in {@linkcode Store.foundFieldExpireAt}.
+   */
+  foundHashValue(field: KeyInput): Uint8Array | null;
+  foundHashValue(field: KeyInput, text: true): string | null;
+  foundHashValue(field: KeyInput, text = false): Uint8Array | string | null {
+    if (!this.foundHashLookup(field)) return null;
+    this.fieldExpireAt = this.f64[this.r64 + R_NUMBER];
+    const p = this.u32[this.r32 + R_OUT_PTR], n = this.u32[this.r32 + R_OUT_PTR + 1];
+    return text ? this.decodeAt(p, n) : this.u8.slice(p, p + n);
+  }
+
+  /** TTL of the field the last {@linkcode Store.foundHashValue} found (unix ms, -1 none). */
+  get foundFieldExpireAt(): number {
+    return this.fieldExpireAt;
+  }
+
+  private fieldExpireAt = -1;
+
   private foundHashLookup(field: KeyInput): boolean {
     if (this.foundType !== ValueType.hash) return false;
     const hp = this.foundPtr;

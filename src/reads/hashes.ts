@@ -182,12 +182,13 @@ function foundFieldVisible(ctx: ReadContext, field: KeyInput): boolean {
   return at !== -2 && (ctx.showExpired || at > ctx.now());
 }
 
-/**
- * The value of a visible field of the found hash, null otherwise. Two
- * lookups (TTL, then value): the store exposes no single call for both.
- */
-function visibleValue(ctx: ReadContext, field: KeyInput): Uint8Array | null {
-  return foundFieldVisible(ctx, field) ? ctx.store.foundHashGet(field) : null;
+/** The value of a visible field of the found hash, in the reader's text form; null otherwise. One lookup. */
+function visibleValue(ctx: ReadContext, field: KeyInput): Text | null {
+  const store = ctx.store;
+  const value = ctx.bytes ? store.foundHashValue(field) : store.foundHashValue(field, true);
+  if (value === null) return null;
+  const at = store.foundFieldExpireAt;
+  return at === -1 || ctx.showExpired || at > ctx.now() ? value : null;
 }
 
 /** The entries whose fields are visible (the same object when all are). */
@@ -344,9 +345,7 @@ export const hashReads: ReadTable<HashReads<Text>> = {
     args: ["key", "value"],
     redis: "HGET",
     run: (ctx: ReadContext, key: KeyInput, field: KeyInput): Text | null => {
-      if (!findHash(ctx, key)) return null;
-      const value = visibleValue(ctx, field);
-      return value === null ? null : asText(ctx, value);
+      return findHash(ctx, key) ? visibleValue(ctx, field) : null;
     },
   },
   hmget: {
@@ -357,8 +356,7 @@ export const hashReads: ReadTable<HashReads<Text>> = {
       const found = findHash(ctx, key);
       const out: (Text | null)[] = new Array(fields.length);
       for (let i = 0; i < fields.length; i++) {
-        const value = found ? visibleValue(ctx, fields[i]) : null;
-        out[i] = value === null ? null : asText(ctx, value);
+        out[i] = found ? visibleValue(ctx, fields[i]) : null;
       }
       return out;
     },
@@ -411,8 +409,10 @@ export const hashReads: ReadTable<HashReads<Text>> = {
     redis: "HSTRLEN",
     run: (ctx: ReadContext, key: KeyInput, field: KeyInput): number => {
       if (!findHash(ctx, key)) return 0;
-      const value = visibleValue(ctx, field);
-      return value === null ? 0 : value.length;
+      const value = ctx.store.foundHashValue(field); // bytes: HSTRLEN counts bytes, not UTF-16 units
+      if (value === null) return 0;
+      const at = ctx.store.foundFieldExpireAt;
+      return at === -1 || ctx.showExpired || at > ctx.now() ? value.length : 0;
     },
   },
   hrandfield: {
