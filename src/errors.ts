@@ -38,6 +38,7 @@ export type ErrorCode =
 export class VeidrodelisError extends Error {
   /** Stable code of the failure. */
   readonly code: ErrorCode;
+  /** An error with a stable `code`; `options.cause` keeps what led to it. */
   constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
@@ -60,6 +61,7 @@ export class WrongTypeError extends VeidrodelisError {
   readonly expected: string;
   /** The type the key holds. */
   readonly actual: string;
+  /** `expected`: the type the read needs; `actual`: the key's type. */
   constructor(expected: string, actual: string) {
     super(
       "WRONGTYPE",
@@ -80,6 +82,7 @@ export class WrongTypeError extends VeidrodelisError {
  * ```
  */
 export class NotReadyError extends VeidrodelisError {
+  /** The message defaults to saying there is no live projection yet. */
   constructor(message = "the mirror has no live projection yet") {
     super("NOT_READY", message);
   }
@@ -101,6 +104,7 @@ export class ProtocolError extends VeidrodelisError {
   readonly offset: number;
   /** A short printable excerpt of the offending bytes. */
   readonly context: string;
+  /** `offset`: where in the stream the bad bytes are; `context`: the bytes around them, printable. */
   constructor(message: string, offset: number, context = "") {
     super("PROTOCOL", `${message} at byte ${offset}${context ? ` near ${JSON.stringify(context)}` : ""}`);
     this.offset = offset;
@@ -124,6 +128,7 @@ export class RdbError extends VeidrodelisError {
   readonly reason: RdbErrorReason;
   /** Byte offset inside the RDB where the problem was found. */
   readonly offset: number;
+  /** `reason`: why the load stopped; `offset`: where in the RDB. */
   constructor(reason: RdbErrorReason, message: string, offset: number) {
     super("RDB", `${message} (RDB offset ${offset})`);
     this.reason = reason;
@@ -152,6 +157,7 @@ export type RdbErrorReason =
  * ```
  */
 export class ConnectionError extends VeidrodelisError {
+  /** `options.cause`: the underlying socket or DNS error. */
   constructor(message: string, options?: ErrorOptions) {
     super("CONNECTION", message, options);
   }
@@ -167,6 +173,7 @@ export class ConnectionError extends VeidrodelisError {
  * ```
  */
 export class AuthError extends VeidrodelisError {
+  /** `message`: the server's reply (WRONGPASS, NOPERM, …). */
   constructor(message: string) {
     super("AUTH", message);
   }
@@ -188,6 +195,7 @@ export class DivergenceError extends VeidrodelisError {
   readonly command: string[];
   /** Replication offset of the command. */
   readonly offset: number;
+  /** `command`: the command as received (printable); `offset`: its replication offset. */
   constructor(message: string, command: string[], offset: number) {
     super("DIVERGED", `${message}: ${command.slice(0, 4).join(" ")} (replication offset ${offset})`);
     this.command = command;
@@ -205,6 +213,7 @@ export class DivergenceError extends VeidrodelisError {
  * ```
  */
 export class StoreFullError extends VeidrodelisError {
+  /** The message defaults to the 4 GiB limit of a 32-bit WebAssembly memory. */
   constructor(message = "the store's WebAssembly memory is full (4 GiB limit)") {
     super("STORE_FULL", message);
   }

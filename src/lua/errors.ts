@@ -22,6 +22,7 @@ export type LuaErrorCode = "LUA_SCRIPT" | "LUA_BUDGET" | "LUA_MEMORY";
 export class LuaError extends VeidrodelisError {
   /** What went wrong. */
   readonly luaCode: LuaErrorCode;
+  /** `luaCode` is also the error's `code`. */
   constructor(luaCode: LuaErrorCode, message: string, options?: ErrorOptions) {
     super(luaCode, message, options);
     this.luaCode = luaCode;
@@ -44,6 +45,7 @@ export class LuaError extends VeidrodelisError {
 export class LuaScriptError extends LuaError {
   /** Whether loading ("compile") or running ("runtime") failed. */
   readonly phase: "compile" | "runtime";
+  /** `phase`: whether loading or running failed; `options.cause`: a host function's own error. */
   constructor(message: string, phase: "compile" | "runtime", options?: ErrorOptions) {
     super("LUA_SCRIPT", message, options);
     this.phase = phase;
@@ -64,6 +66,7 @@ export class LuaScriptError extends LuaError {
 export class LuaBudgetError extends LuaError {
   /** The instruction budget that was exceeded. */
   readonly limit: number;
+  /** `limit`: the run's instruction budget. */
   constructor(limit: number) {
     super("LUA_BUDGET", `the Lua script exceeded its budget of ${limit} instructions`);
     this.limit = limit;
@@ -85,6 +88,7 @@ export class LuaBudgetError extends LuaError {
 export class LuaMemoryError extends LuaError {
   /** The engine's memory limit in bytes, when one is set. */
   readonly limit: number | undefined;
+  /** `limit`: the memory cap in bytes, when known. */
   constructor(limit: number | undefined) {
     super(
       "LUA_MEMORY",

@@ -6,6 +6,7 @@
 
 /** A key (or a key under a watched prefix) was written by a replicated command, now applied and readable. */
 export interface WatchUpdate {
+  /** The kind of event. */
   type: "update";
   /** The database the command was applied in. */
   db: number;
@@ -17,11 +18,13 @@ export interface WatchUpdate {
 
 /** The projection was replaced by a full resync: anything derived from it must be rebuilt. */
 export interface WatchInit {
+  /** The kind of event. */
   type: "init";
 }
 
 /** A database (`db`) or every database (`db` null) was emptied or swapped: `FLUSHDB`, `FLUSHALL`, `SWAPDB`. */
 export interface WatchFlush {
+  /** The kind of event. */
   type: "flush";
   /** The database flushed (for SWAPDB, one event per database swapped); null for FLUSHALL. */
   db: number | null;
@@ -34,6 +37,7 @@ export interface WatchFlush {
  * the consumer fell behind and must re-read what it watches (as after init).
  */
 export interface WatchOverflow {
+  /** The kind of event. */
   type: "overflow";
   /** How many events were dropped. */
   dropped: number;

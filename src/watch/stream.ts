@@ -64,6 +64,7 @@ export class WatchStream implements AsyncIterableIterator<WatchEvent>, Disposabl
     return this.#queue.length;
   }
 
+  /** The next event; waits for one, or resolves as done once the stream stopped. */
   next(): Promise<IteratorResult<WatchEvent>> {
     if (this.#queue.length > 0) return Promise.resolve({ value: this.#queue.shift()!, done: false });
     if (this.#done) return Promise.resolve({ value: undefined, done: true });
@@ -87,10 +88,12 @@ export class WatchStream implements AsyncIterableIterator<WatchEvent>, Disposabl
     resolve?.({ value: undefined, done: true });
   }
 
+  /** The stream itself (`for await`). */
   [Symbol.asyncIterator](): AsyncIterableIterator<WatchEvent> {
     return this;
   }
 
+  /** Stops the stream (`using`). */
   [Symbol.dispose](): void {
     this.stop();
   }
