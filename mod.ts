@@ -37,6 +37,9 @@ export type {
 export type { Unwatch } from "./src/watch/registry.ts";
 export { WatchStream } from "./src/watch/stream.ts";
 export { TransactionOverflowError } from "./src/replication/applier.ts";
+export { FullSyncLoopError } from "./src/replication/sync_loop.ts";
+export type { SentinelOptions } from "./src/discovery/sentinel.ts";
+export type { Pem, TlsOptions } from "./src/net/mod.ts";
 export type { OutcomeOf, ReadCall, ReadName, ReadOutcome } from "./src/read_tx.ts";
 export { type LuaOptions, ReadScript, type ScriptRunOptions } from "./src/scripts.ts";
 export { LuaBudgetError, LuaError, LuaMemoryError, LuaScriptError } from "./src/lua/mod.ts";

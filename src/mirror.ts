@@ -16,6 +16,9 @@ import { type MirrorEvents, type MirrorState as LinkState, Replicator } from "./
 import { loadRdb, type RdbLoadProgress, type RdbSource } from "./offline.ts";
 import { type LuaOptions, LuaReads } from "./scripts.ts";
 import { WatchRegistry } from "./watch/registry.ts";
+import { type EndpointSource, fixedEndpoint } from "./discovery/endpoints.ts";
+import { sentinelEndpoints } from "./discovery/sentinel.ts";
+import { defaultConnector } from "./net/mod.ts";
 
 /**
  * Where a mirror stands: the replication states, or "offline" for a mirror
@@ -65,18 +68,36 @@ export interface MirrorStats {
   state: MirrorState;
   /** Replication id followed. */
   replId: string;
-  /** Offset of the last applied unit. */
+  /** Offset of the last applied unit (the projection's replication offset). */
   offset: number;
-  /** Offset of the last byte received from the stream. */
+  /** Offset of the last byte of the stream received (parsed), complete units or not. */
   receivedOffset: number;
+  /**
+   * Bytes received but not applied yet (`receivedOffset - offset`: an open
+   * MULTI or `__vdr_tx`, a partial command). A lower bound of the lag behind
+   * the primary: what it sent since is not known before it arrives.
+   */
+  lagBytes: number;
+  /** Seconds since the last byte from the primary (the primary PINGs every 10 s by default); 0 offline. */
+  secondsSinceLastByte: number;
+  /** Bytes of the command stream applied since the start (RDB transfers excluded). */
+  bytesApplied: number;
   /** Full syncs completed. */
   fullSyncs: number;
+  /** Partial resyncs (`+CONTINUE`) completed: the projection was kept. */
+  partialSyncs: number;
+  /** Full syncs that failed before going live. */
+  failedFullSyncs: number;
+  /** Connections attempted after the first. */
+  reconnects: number;
   /** Commands the mirror could not apply. */
   divergences: number;
-  /** Unix ms of the last completed sync (0: none). */
+  /** Unix ms of the last completed sync, full or partial (0: none). */
   lastSyncAt: number;
-  /** Commands applied on the current link, by name. */
+  /** Commands applied since the start, by name. */
   commands: Record<string, number>;
+  /** The primary's address of the current (or last) connection; null offline. */
+  primary: { host: string; port: number } | null;
   /** Bytes of WebAssembly memory held by the projection. */
   memoryBytes: number;
 }
@@ -127,7 +148,7 @@ export class Mirror extends Reader<string> {
       return;
     }
     source.watches = this.#watches;
-    this.#replicator = new Replicator(resolved, events, source, this.#watches);
+    this.#replicator = new Replicator(resolved, events, source, this.#watches, endpointSource(resolved));
     this.#replicator.start();
   }
 
@@ -206,7 +227,7 @@ export class Mirror extends Reader<string> {
   /** Offset of the last applied unit of the replication stream (an offline mirror: its RDB's `repl-offset`). */
   get offset(): number {
     if (this.#offline !== null) return Number(this.#offline.summary.aux["repl-offset"] ?? 0) || 0;
-    return this.#replicator?.link?.offset ?? 0;
+    return this.#replicator?.offset ?? 0;
   }
 
   /** What the RDB of an offline mirror held (header, AUX fields, keys per type); null for a replicating one. */
@@ -304,18 +325,30 @@ export class Mirror extends Reader<string> {
   /** Replication figures. */
   stats(): MirrorStats {
     if (this.#replicator === null) return this.#offlineStats();
-    const link = this.#replicator.link;
-    const counters = this.#replicator.counters;
+    const replicator = this.#replicator;
+    // The live projection's link tells where it stands; the current link (maybe mid-handshake) when bytes last came.
+    const live = replicator.liveLink;
+    const heard = replicator.link ?? live;
+    const counters = replicator.counters;
+    const offset = live?.offset ?? 0;
+    const receivedOffset = Math.max(offset, live?.receivedOffset ?? 0);
     return {
       state: this.state,
-      replId: link?.replId ?? "",
-      offset: link?.offset ?? 0,
-      receivedOffset: link?.receivedOffset ?? 0,
+      replId: live?.replId ?? "",
+      offset,
+      receivedOffset,
+      lagBytes: receivedOffset - offset,
+      secondsSinceLastByte: heard === null ? 0 : Math.max(0, (performance.now() - heard.lastByteAt) / 1000),
+      bytesApplied: counters.bytesApplied,
       fullSyncs: counters.fullSyncs,
+      partialSyncs: counters.partialSyncs,
+      failedFullSyncs: counters.failedFullSyncs,
+      reconnects: counters.reconnects,
       divergences: counters.divergences,
       lastSyncAt: counters.lastSyncAt,
-      commands: { ...(link?.commandCounts ?? {}) },
-      memoryBytes: this.#replicator.store?.memoryBytes() ?? 0,
+      commands: counters.commands,
+      primary: replicator.endpoint === null ? null : { ...replicator.endpoint },
+      memoryBytes: replicator.store?.memoryBytes() ?? 0,
     };
   }
 
@@ -340,10 +373,17 @@ export class Mirror extends Reader<string> {
       replId: init.summary.aux["repl-id"] ?? "",
       offset: this.offset,
       receivedOffset: this.offset,
+      lagBytes: 0,
+      secondsSinceLastByte: 0,
+      bytesApplied: 0,
       fullSyncs: 0,
+      partialSyncs: 0,
+      failedFullSyncs: 0,
+      reconnects: 0,
       divergences: 0,
       lastSyncAt: init.loadedAt,
       commands: {},
+      primary: null,
       memoryBytes: this.#source.store?.memoryBytes() ?? 0,
     };
   }
@@ -394,5 +434,17 @@ function waitForOffset(
       stops.push(() => signal.removeEventListener("abort", abort));
     }
     check();
+  });
+}
+
+/** Where the primary is: asked of the sentinels when configured, else the fixed host and port. */
+function endpointSource(options: ReturnType<typeof resolveOptions>): EndpointSource {
+  if (options.sentinels === undefined) return fixedEndpoint({ host: options.host, port: options.port });
+  return sentinelEndpoints({
+    ...options.sentinels,
+    // the sentinels are reached the way the primary is (same adapter, TLS or not)
+    connector: options.connector ?? defaultConnector(options.tls),
+    primaryUsername: options.username,
+    primaryPassword: options.password,
   });
 }

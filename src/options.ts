@@ -5,12 +5,17 @@
  */
 
 import { VeidrodelisError } from "./errors.ts";
-import type { Connector } from "./net/mod.ts";
+import type { Connector, TlsOptions } from "./net/mod.ts";
+import { tlsSettings } from "./net/tls_options.ts";
 import type { LuaOptions } from "./scripts.ts";
+import type { SentinelOptions } from "./discovery/sentinel.ts";
 
 /** How to reach the primary and how the mirror behaves. */
 export interface MirrorOptions {
-  /** `redis://[[user]:password@]host[:port][/db]`; fields given separately win. */
+  /**
+   * `redis://[[user]:password@]host[:port][/db]` (`rediss://` for TLS);
+   * fields given separately win.
+   */
   url?: string;
   /** Primary host (default "127.0.0.1"). */
   host?: string;
@@ -38,8 +43,15 @@ export interface MirrorOptions {
   announcePort?: number;
   /** Milliseconds between `REPLCONF ACK` heartbeats (default 1000). */
   ackIntervalMs?: number;
-  /** Replaces the runtime's socket adapter (tests, proxies). */
+  /** Replaces the runtime's socket adapter (tests, proxies); `tls` is then ignored. */
   connector?: Connector;
+  /**
+   * Connects over TLS (`rediss://` URLs turn it on): `true` verifies the
+   * server against the system's roots; an object gives the CA, a client
+   * certificate for mutual TLS, the name to check. Verification is on unless
+   * `rejectUnauthorized: false`. `false` turns TLS off even for `rediss://`.
+   */
+  tls?: boolean | TlsOptions;
   /** Limits of Lua read scripts (instruction budget, memory cap), loaded on first `compile`/`eval`. */
   lua?: LuaOptions;
   /**
@@ -49,6 +61,22 @@ export interface MirrorOptions {
   maxTransactionCommands?: number;
   /** Bytes a `__vdr_tx` transaction may buffer (default 256 MiB), as received. */
   maxTransactionBytes?: number;
+  /**
+   * Milliseconds without a byte from the primary after which the link is
+   * dropped and the mirror reconnects (default 60 000, as Redis's
+   * `repl-timeout`; the primary PINGs every `repl-ping-replica-period`, 10 s).
+   * Applies during the handshake and the RDB transfer too. 0 disables it.
+   */
+  timeoutMs?: number;
+  /**
+   * Finds the primary through Redis Sentinel instead of `host`/`port`: the
+   * sentinels are asked in turn (`SENTINEL get-master-addr-by-name`), the
+   * answer is checked with `ROLE`, and a failover (`+switch-master`) makes the
+   * mirror follow the new primary at once. `username`/`password` here are
+   * the sentinels' credentials; the mirror's own `username`/`password` are
+   * still used for the primary.
+   */
+  sentinels?: SentinelOptions;
 }
 
 /** Options with every default filled in. */
@@ -67,9 +95,14 @@ export interface ResolvedOptions {
   announcePort: number;
   ackIntervalMs: number;
   connector: Connector | undefined;
+  /** TLS settings, or undefined for plain TCP. */
+  tls: TlsOptions | undefined;
   lua: LuaOptions;
   maxTransactionCommands: number;
   maxTransactionBytes: number;
+  timeoutMs: number;
+  /** Sentinel discovery, or undefined for the fixed `host`/`port`. */
+  sentinels: SentinelOptions | undefined;
 }
 
 /**
@@ -99,10 +132,25 @@ export function resolveOptions(options: MirrorOptions): ResolvedOptions {
     announcePort: merged.announcePort ?? 0,
     ackIntervalMs: merged.ackIntervalMs ?? 1000,
     connector: merged.connector,
+    tls: resolveTls(merged.tls),
     lua: merged.lua ?? {},
     maxTransactionCommands: merged.maxTransactionCommands ?? 1_000_000,
     maxTransactionBytes: merged.maxTransactionBytes ?? 256 << 20,
+    timeoutMs: merged.timeoutMs ?? 60_000,
+    sentinels: merged.sentinels,
   };
+}
+
+/** `true` is TLS with defaults; settings are checked now, not at the first connection. */
+function resolveTls(tls: boolean | TlsOptions | undefined): TlsOptions | undefined {
+  if (tls === undefined || tls === false) return undefined;
+  if (tls === true) return {};
+  try {
+    tlsSettings(tls);
+  } catch (error) {
+    throw new VeidrodelisError("ARGUMENT", (error as Error).message);
+  }
+  return tls;
 }
 
 function definedOnly(options: MirrorOptions): MirrorOptions {
@@ -110,7 +158,7 @@ function definedOnly(options: MirrorOptions): MirrorOptions {
 }
 
 /**
- * Parses `redis://[[user]:password@]host[:port][/db]`.
+ * Parses `redis://[[user]:password@]host[:port][/db]`; `rediss://` also sets `tls: true`.
  *
  * @example
  * ```ts
@@ -125,10 +173,11 @@ export function parseRedisUrl(url: string): MirrorOptions {
   } catch {
     throw new VeidrodelisError("ARGUMENT", `not a valid URL: ${url}`);
   }
-  if (parsed.protocol !== "redis:") {
-    throw new VeidrodelisError("ARGUMENT", `unsupported URL scheme ${parsed.protocol} (expected redis:)`);
+  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
+    throw new VeidrodelisError("ARGUMENT", `unsupported URL scheme ${parsed.protocol} (expected redis: or rediss:)`);
   }
   const out: MirrorOptions = { host: parsed.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1" };
+  if (parsed.protocol === "rediss:") out.tls = true;
   if (parsed.port) out.port = Number(parsed.port);
   if (parsed.username) out.username = decodeURIComponent(parsed.username);
   if (parsed.password) out.password = decodeURIComponent(parsed.password);

@@ -6,8 +6,8 @@
 
 import type { Connector, Endpoint, Transport, TransportHandlers } from "./transport.ts";
 
-/** The part of the Deno namespace this adapter uses (typed here so Node and Bun type-check too). */
-interface DenoConn {
+/** The part of a Deno connection this adapter uses (typed here so Node and Bun type-check too). */
+export interface DenoConn {
   read(p: Uint8Array): Promise<number | null>;
   write(p: Uint8Array): Promise<number>;
   close(): void;
@@ -36,6 +36,22 @@ export const connectDeno: Connector = async (
   const deno = (globalThis as unknown as { Deno: DenoNet }).Deno;
   const conn = await deno.connect({ hostname: endpoint.host, port: endpoint.port, transport: "tcp" });
   conn.setNoDelay?.(true);
+  return denoTransport(conn, handlers);
+};
+
+/**
+ * Drives an open Deno connection (TCP or TLS) as a transport: a read loop
+ * that stops while paused, and writes queued in order.
+ *
+ * @example
+ * ```ts ignore
+ * import { denoTransport } from "./deno.ts";
+ * const conn = await Deno.connect({ port: 6379 });
+ * const t = denoTransport(conn, { onData() {}, onClose() {} });
+ * t.close();
+ * ```
+ */
+export function denoTransport(conn: DenoConn, handlers: TransportHandlers): Transport {
   let closed = false;
   let writing: Promise<unknown> = Promise.resolve();
   const gate = new ReadGate();
@@ -95,7 +111,7 @@ export const connectDeno: Connector = async (
     pause: () => gate.close(),
     resume: () => gate.open(),
   };
-};
+}
 
 /** Holds the read loop while the transport is paused. */
 class ReadGate {

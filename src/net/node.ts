@@ -19,8 +19,27 @@ import type { Connector, Endpoint, Transport, TransportHandlers } from "./transp
  * ```
  */
 export const connectNode: Connector = (endpoint: Endpoint, handlers: TransportHandlers): Promise<Transport> =>
-  new Promise((resolve, reject) => {
-    const socket: Socket = createConnection({ host: endpoint.host, port: endpoint.port });
+  socketTransport(createConnection({ host: endpoint.host, port: endpoint.port }), "connect", handlers);
+
+/**
+ * Wraps a connecting `node:net` (or `node:tls`) socket as a transport once
+ * `openEvent` fires; `failure` rewords an error that happens before that.
+ *
+ * @example
+ * ```ts ignore
+ * import { createConnection } from "node:net";
+ * import { socketTransport } from "./node.ts";
+ * const t = await socketTransport(createConnection({ port: 6379 }), "connect", { onData() {}, onClose() {} });
+ * t.close();
+ * ```
+ */
+export function socketTransport(
+  socket: Socket,
+  openEvent: "connect" | "secureConnect",
+  handlers: TransportHandlers,
+  failure: (error: Error) => Error = (error) => error,
+): Promise<Transport> {
+  return new Promise((resolve, reject) => {
     socket.setNoDelay(true);
     let open = false;
     let closed = false;
@@ -28,9 +47,12 @@ export const connectNode: Connector = (endpoint: Endpoint, handlers: TransportHa
       if (closed) return;
       closed = true;
       if (open) handlers.onClose(error);
-      else reject(error ?? new Error("connection closed before it opened"));
+      else {
+        socket.destroy();
+        reject(failure(error ?? new Error("connection closed before it opened")));
+      }
     };
-    socket.once("connect", () => {
+    socket.once(openEvent, () => {
       open = true;
       resolve({
         write: (bytes) => {
@@ -50,3 +72,4 @@ export const connectNode: Connector = (endpoint: Endpoint, handlers: TransportHa
     socket.once("error", (error) => finish(error));
     socket.once("close", () => finish(new Error("connection closed by peer")));
   });
+}

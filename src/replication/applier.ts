@@ -43,6 +43,8 @@ export interface ApplierOptions {
   maxTransactionCommands?: number;
   /** Bytes (as received) it may buffer (default 256 MiB). */
   maxTransactionBytes?: number;
+  /** Counters to add the applied commands to (shared across links to count since the start). */
+  counts?: CommandCounts;
 }
 
 /** A transaction that outgrew the buffer: reported as divergence, so the mirror resyncs. */
@@ -78,7 +80,7 @@ export class Applier {
   #txBytes = 0;
   readonly #maxTxCommands: number;
   readonly #maxTxBytes: number;
-  readonly counts: CommandCounts = {};
+  readonly counts: CommandCounts;
   #applied = 0;
 
   constructor(store: Store, offset: number, events: ApplierEvents, now: () => number, options: ApplierOptions = {}) {
@@ -87,6 +89,7 @@ export class Applier {
     this.#ctx = { store, db: options.db ?? 0, now };
     this.#maxTxCommands = options.maxTransactionCommands ?? 1_000_000;
     this.#maxTxBytes = options.maxTransactionBytes ?? 256 << 20;
+    this.counts = options.counts ?? {};
     if (options.inTransaction) this.#tx = [];
   }
 

@@ -7,6 +7,12 @@
  * follow `+FULLRESYNC` or the end of the RDB in the same chunk are handed to
  * the next phase without being looked at twice.
  *
+ * A link given a {@linkcode ResumePoint} asks for a partial resync
+ * (`PSYNC <replid> <offset+1>`, as a Redis replica asks with its cached
+ * primary's offset): on `+CONTINUE` it keeps applying the backlog into the
+ * same store from the same offset and database; on `+FULLRESYNC` it loads a
+ * fresh store as usual.
+ *
  * @module
  */
 
@@ -16,7 +22,7 @@ import type { DivergenceError } from "../errors.ts";
 import type { Connector, Endpoint, Transport } from "../net/mod.ts";
 import { RdbDecoder, type RdbLoadProgress, type RdbSummary } from "../rdb/mod.ts";
 import { encodeCommand, RespCommandParser } from "../resp/mod.ts";
-import { type AppliedCommand, Applier, type ApplierEvents } from "./applier.ts";
+import { type AppliedCommand, Applier, type ApplierEvents, type CommandCounts } from "./applier.ts";
 import { TX_MARKER } from "./vdr_tx.ts";
 import { LoadPacer } from "./pacing.ts";
 import { StoreLoader } from "./store_loader.ts";
@@ -37,6 +43,27 @@ export interface LinkConfig {
   /** Bounds of a `__vdr_tx` transaction's buffer (see the applier's options). */
   maxTransactionCommands?: number;
   maxTransactionBytes?: number;
+  /** Where the current projection stands: ask for a partial resync from there (absent: `PSYNC ? -1`). */
+  resume?: ResumePoint;
+  /**
+   * Milliseconds without a byte from the primary after which the link is
+   * dropped (as Redis's `repl-timeout`), in every phase: handshake, RDB, stream.
+   */
+  timeoutMs?: number;
+  /** Counters of applied commands by name, shared across links (default: the link's own). */
+  counts?: CommandCounts;
+}
+
+/** The state a partial resync continues from: the projection and the last applied unit's offset and db. */
+export interface ResumePoint {
+  /** Replication id the projection follows. */
+  replId: string;
+  /** Offset after the last applied unit (units buffered in an open MULTI or `__vdr_tx` excluded). */
+  offset: number;
+  /** Database selected at that offset (the primary does not resend SELECT after `+CONTINUE`). */
+  db: number;
+  /** The live store; the backlog is applied into it on `+CONTINUE`. */
+  store: Store;
 }
 
 /** What a link reports to its owner. */
@@ -45,7 +72,11 @@ export interface LinkEvents {
   onFullResync?(replId: string, offset: number): void;
   /** How far the RDB load of a full resync got (after each piece decoded). */
   onRdbProgress?(progress: RdbLoadProgress): void;
-  /** The RDB is loaded and acknowledged: `store` is live and will follow the stream. */
+  /**
+   * `store` is live and follows the stream: the RDB of a full resync is
+   * loaded and acknowledged, or a partial resync (`+CONTINUE`) resumed the
+   * resume point's store (`info.partial`).
+   */
   onLive(store: Store, info: LiveInfo): void;
   /** A command could not be applied. */
   onDivergence(error: DivergenceError): void;
@@ -59,9 +90,14 @@ export interface LinkEvents {
 
 /** What a live link knows about its sync. */
 export interface LiveInfo {
+  /** Replication id followed from now on (a `+CONTINUE <id>` brings a new one after a failover). */
   replId: string;
+  /** Offset the stream continues from. */
   offset: number;
-  rdb: RdbSummary;
+  /** True for a partial resync (`+CONTINUE`): the projection was kept. */
+  partial: boolean;
+  /** What the RDB of a full resync held; null after a partial resync. */
+  rdb: RdbSummary | null;
 }
 
 const enum Phase {
@@ -116,6 +152,15 @@ export class ReplicaLink {
   #pacer: LoadPacer | null = null;
   /** Input waiting while the paced load yields to the event loop. */
   #queue: Uint8Array[] = [];
+  /** `performance.now()` of the last byte received (or of the last moment we were not waiting on the primary). */
+  #lastByteAt = performance.now();
+  #watchdog: ReturnType<typeof setInterval> | undefined;
+  /** The primary answered `+FULLRESYNC` (false: `+CONTINUE`, or no answer yet). */
+  #fullSync = false;
+  /** Applying a command failed inside the store: the projection may hold half a unit. */
+  #storeSuspect = false;
+  /** `#store` was handed to the owner (`onLive`): from then on it is the owner's to dispose. */
+  #handedOver = false;
 
   private constructor(config: LinkConfig, events: LinkEvents) {
     this.#config = config;
@@ -135,7 +180,30 @@ export class ReplicaLink {
       throw new ConnectionError(`cannot connect to ${host}:${port}: ${(error as Error).message}`, { cause: error });
     }
     link.#send(["PING"]);
+    link.#startWatchdog();
     return link;
+  }
+
+  /** Drops the link when the primary sends nothing for `timeoutMs` (the primary PINGs every 10 s by default). */
+  #startWatchdog(): void {
+    const timeoutMs = this.#config.timeoutMs;
+    if (timeoutMs === undefined || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) return;
+    this.#lastByteAt = performance.now();
+    this.#watchdog = setInterval(() => {
+      const now = performance.now();
+      // A paced load holds input back itself: the primary is not the one silent then.
+      if (this.#queue.length > 0 || this.#pacer?.paused) this.#lastByteAt = now;
+      else if (now - this.#lastByteAt > timeoutMs) {
+        this.#fail(
+          new ConnectionError(
+            `no data from the primary for ${
+              Math.round(now - this.#lastByteAt)
+            } ms (timeoutMs ${timeoutMs}): link dropped`,
+          ),
+        );
+      }
+    }, Math.max(10, Math.min(1000, timeoutMs / 4)));
+    unrefTimer(this.#watchdog);
   }
 
   /** Replication offset of the last applied unit (the RDB's offset before the stream). */
@@ -168,6 +236,34 @@ export class ReplicaLink {
     return this.#phase === Phase.Stream;
   }
 
+  /** Offset the stream of this link started from (the FULLRESYNC offset, or the resume point's). */
+  get startOffset(): number {
+    return this.#startOffset;
+  }
+
+  /** True when the primary answered `+FULLRESYNC`. */
+  get fullSync(): boolean {
+    return this.#fullSync;
+  }
+
+  /** True when the stream reached the applier (`+CONTINUE`, or the RDB loaded), even if closed since. */
+  get streamed(): boolean {
+    return this.#applier !== null;
+  }
+
+  /**
+   * True when applying a command failed inside the store (not a framing
+   * error found before applying): the projection is not safe to resume.
+   */
+  get storeSuspect(): boolean {
+    return this.#storeSuspect;
+  }
+
+  /** `performance.now()` of the last byte received from the primary. */
+  get lastByteAt(): number {
+    return this.#lastByteAt;
+  }
+
   /** Ends the link and releases its socket and timer. */
   close(): void {
     if (this.#phase === Phase.Closed) return;
@@ -175,8 +271,12 @@ export class ReplicaLink {
     this.#pacer?.end();
     this.#queue = [];
     clearInterval(this.#ackTimer);
+    clearInterval(this.#watchdog);
     this.#transport?.close();
     this.#transport = null;
+    // A full resync that never went live: its store is nobody's (wasm memory is not returned by GC soon enough).
+    if (this.#store !== null && !this.#handedOver && this.#store !== this.#config.resume?.store) this.#store.dispose();
+    this.#store = null;
   }
 
   #fail(error: VeidrodelisError): void {
@@ -194,6 +294,7 @@ export class ReplicaLink {
   }
 
   #onData(chunk: Uint8Array): void {
+    this.#lastByteAt = performance.now();
     // Node hands over Buffers, whose subarray() (the decoder takes one per element) costs
     // several times a plain Uint8Array's: view the same bytes as a plain one.
     if (chunk.constructor !== Uint8Array) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
@@ -287,10 +388,13 @@ export class ReplicaLink {
         this.#phase = Phase.Capa;
         this.#send(["REPLCONF", "capa", "eof", "capa", "psync2"]);
         return;
-      case Phase.Capa:
+      case Phase.Capa: {
         this.#phase = Phase.Psync;
-        this.#send(["PSYNC", "?", "-1"]);
+        // Redis's replica asks for the byte after the last one it processed: offset + 1.
+        const resume = this.#config.resume;
+        this.#send(resume === undefined ? ["PSYNC", "?", "-1"] : ["PSYNC", resume.replId, String(resume.offset + 1)]);
         return;
+      }
       case Phase.Psync:
         return this.#onPsyncReply(line, offset);
       case Phase.TransferHeader:
@@ -316,9 +420,13 @@ export class ReplicaLink {
       this.#replId = full[1];
       this.#startOffset = Number(full[2]);
       this.#phase = Phase.TransferHeader;
+      this.#fullSync = true;
       this.#events.onFullResync?.(this.#replId, this.#startOffset);
       return;
     }
+    const resume = this.#config.resume;
+    const partial = /^\+CONTINUE(?: ([0-9a-fA-F]{40}))?$/.exec(line);
+    if (partial && resume !== undefined) return this.#continue(resume, partial[1]);
     if (line.startsWith("-NOMASTERLINK") || line.startsWith("-LOADING")) {
       throw new ConnectionError(`primary not ready: ${line.slice(1)}`);
     }
@@ -400,6 +508,19 @@ export class ReplicaLink {
     return at;
   }
 
+  /**
+   * `+CONTINUE [<new replid>]`: the backlog follows at once, applied into the
+   * resume point's store from its offset, in its database. Units that were
+   * buffered (an open MULTI or `__vdr_tx`) when the previous link ended were
+   * dropped with it; the primary sends them again, from the applied offset.
+   */
+  #continue(resume: ResumePoint, newReplId: string | undefined): void {
+    this.#replId = newReplId ?? resume.replId;
+    this.#startOffset = resume.offset;
+    this.#store = resume.store;
+    this.#startStream(resume.store, resume.db, false, null);
+  }
+
   #rdbLoaded(): void {
     const rdb = this.#rdb!;
     rdb.finish();
@@ -408,9 +529,18 @@ export class ReplicaLink {
     const store = this.#store!;
     const streamDb = Number(rdb.summary.aux["repl-stream-db"] ?? 0);
     // A snapshot taken inside a __vdr_tx transaction holds half of it: it goes live only once the rest arrived.
-    const inTransaction = holdsMarker(store);
-    const live = () =>
-      this.#events.onLive(store, { replId: this.#replId, offset: this.#startOffset, rdb: rdb.summary });
+    this.#rdb = null;
+    this.#pacer?.end();
+    this.#pacer = null;
+    this.#startStream(store, streamDb, holdsMarker(store), rdb.summary);
+  }
+
+  /** Applies the command stream to `store` from `#startOffset`; `rdb` is null for a partial resync. */
+  #startStream(store: Store, streamDb: number, inTransaction: boolean, rdb: RdbSummary | null): void {
+    const live = () => {
+      this.#handedOver = true;
+      this.#events.onLive(store, { replId: this.#replId, offset: this.#startOffset, partial: rdb === null, rdb });
+    };
     let waitingForCommit = inTransaction;
     const events: ApplierEvents = {
       onGetAck: (offset) => this.#sendAck(offset),
@@ -425,18 +555,25 @@ export class ReplicaLink {
         }
       },
     };
-    this.#applier = new Applier(store, this.#startOffset, events, this.#config.now, {
+    const applier = new Applier(store, this.#startOffset, events, this.#config.now, {
       db: streamDb,
       inTransaction,
       maxTransactionCommands: this.#config.maxTransactionCommands,
       maxTransactionBytes: this.#config.maxTransactionBytes,
+      counts: this.#config.counts,
     });
-    this.#parser = new RespCommandParser((args, size) => this.#applier!.apply(args, size), this.#startOffset);
+    this.#applier = applier;
+    this.#parser = new RespCommandParser((args, size) => {
+      try {
+        applier.apply(args, size);
+      } catch (error) {
+        // Framing errors never reach here (the parser throws them before applying): this one hit the store.
+        this.#storeSuspect = true;
+        throw error;
+      }
+    }, this.#startOffset);
     this.#phase = Phase.Stream;
-    this.#rdb = null;
-    this.#pacer?.end();
-    this.#pacer = null;
-    // A diskless primary sends nothing until it hears this first ACK.
+    // A diskless primary sends nothing until it hears this first ACK (harmless after +CONTINUE).
     this.#sendAck(this.#startOffset);
     this.#ackTimer = setInterval(() => {
       this.#sendAck(this.#applier?.processedOffset ?? this.offset);

@@ -3,6 +3,12 @@
  * each freshly synced store once it is live, and reconnects with backoff
  * while the previous projection keeps serving reads.
  *
+ * A reconnect first asks for a partial resync from where the live projection
+ * stands (its replication id, the offset of its last applied unit, its
+ * database): on `+CONTINUE` the same store keeps following the stream. Only a
+ * forced resync (divergence, `resync()`) or a store left suspect by a failed
+ * apply starts from scratch.
+ *
  * @module
  */
 
@@ -12,7 +18,10 @@ import type { Emitter } from "../events.ts";
 import { defaultConnector } from "../net/mod.ts";
 import type { ResolvedOptions } from "../options.ts";
 import type { RdbLoadProgress } from "../rdb/mod.ts";
-import { type LiveInfo, ReplicaLink } from "./link.ts";
+import { type LiveInfo, ReplicaLink, type ResumePoint } from "./link.ts";
+import type { CommandCounts } from "./applier.ts";
+import type { Endpoint } from "../net/mod.ts";
+import { FullSyncLoopError, REPEATED_FULL_SYNC_FAILURES } from "./sync_loop.ts";
 import { dispatchUnit } from "../watch/dispatch.ts";
 import { type EndpointSource, fixedEndpoint } from "../discovery/endpoints.ts";
 import { WatchRegistry } from "../watch/registry.ts";
@@ -32,7 +41,7 @@ export interface AppliedUnit {
 export interface MirrorEvents extends Record<string, unknown> {
   /** The state changed. */
   state: MirrorState;
-  /** A freshly synced projection replaced the previous one. */
+  /** A freshly synced projection replaced the previous one, or a partial resync resumed it (`partial`). */
   live: LiveInfo;
   /** A link failed (the mirror reconnects on its own). */
   error: VeidrodelisError;
@@ -42,6 +51,26 @@ export interface MirrorEvents extends Record<string, unknown> {
   applied: AppliedUnit;
   /** How far the RDB load of a full resync got (bytes, total when stated, keys). */
   progress: RdbLoadProgress;
+}
+
+/** Replication figures kept across links (see `Mirror.stats()`). */
+export interface ReplicationCounters {
+  /** Full resyncs that went live. */
+  fullSyncs: number;
+  /** Partial resyncs (`+CONTINUE`) that went live. */
+  partialSyncs: number;
+  /** Full resyncs that ended before going live (the count in a row resets when one goes live). */
+  failedFullSyncs: number;
+  /** Commands that could not be applied. */
+  divergences: number;
+  /** Unix ms of the last sync (full or partial) that went live (0: none). */
+  lastSyncAt: number;
+  /** Connections attempted after the first. */
+  reconnects: number;
+  /** Bytes of the command stream applied into live projections (RDB transfers excluded). */
+  bytesApplied: number;
+  /** Commands applied since the start, by name. */
+  commands: CommandCounts;
 }
 
 /**
@@ -66,8 +95,21 @@ export class Replicator {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #ready: { resolve(): void; reject(error: unknown): void } | null = null;
   #fullSyncs = 0;
+  #partialSyncs = 0;
+  #failedFullSyncs = 0;
+  /** Full resyncs in a row that ended before going live: a primary dropping us (output buffer limit?). */
+  #failedInARow = 0;
   #divergences = 0;
   #lastSyncAt = 0;
+  #connects = 0;
+  /** The link whose store is the live projection (possibly closed since: it still tells where it stopped). */
+  #liveLink: ReplicaLink | null = null;
+  /** Stream bytes applied by live links before `#liveLink`. */
+  #bytesBefore = 0;
+  /** False when the next sync must be a full one (forced, or the projection is suspect). */
+  #resumable = true;
+  readonly #counts: CommandCounts = {};
+  #endpoint: Endpoint | null = null;
   readonly ready: Promise<void>;
 
   /** `source.store` is kept pointing at the live store, for the readers sharing it. */
@@ -82,8 +124,9 @@ export class Replicator {
     this.#watches = watches;
     this.#endpoints = endpoints;
     // a failover: follow the primary to its new address at once
+    // (a promoted replica accepts our PSYNC when it shares our history: PSYNC2's secondary id)
     this.#stopFollowing = endpoints.onMoved?.(() => {
-      if (this.#state !== "closed") this.resync();
+      if (this.#state !== "closed") this.#reconnectNow();
     }) ?? (() => {});
     this.#options = options;
     this.#events = events;
@@ -108,9 +151,34 @@ export class Replicator {
     return this.#link;
   }
 
-  /** Counters of syncs and divergences. */
-  get counters(): { fullSyncs: number; divergences: number; lastSyncAt: number } {
-    return { fullSyncs: this.#fullSyncs, divergences: this.#divergences, lastSyncAt: this.#lastSyncAt };
+  /** The link of the live projection (it may be closed while the next link connects). */
+  get liveLink(): ReplicaLink | null {
+    return this.#liveLink;
+  }
+
+  /** Offset of the last unit applied to the live projection (0 before the first sync). */
+  get offset(): number {
+    return this.#liveLink?.offset ?? 0;
+  }
+
+  /** The primary's address used by the current (or last) connection. */
+  get endpoint(): Endpoint | null {
+    return this.#endpoint;
+  }
+
+  /** Counters of syncs, reconnects, divergences and applied data. */
+  get counters(): ReplicationCounters {
+    const live = this.#liveLink;
+    return {
+      fullSyncs: this.#fullSyncs,
+      partialSyncs: this.#partialSyncs,
+      failedFullSyncs: this.#failedFullSyncs,
+      divergences: this.#divergences,
+      lastSyncAt: this.#lastSyncAt,
+      reconnects: Math.max(0, this.#connects - 1),
+      bytesApplied: this.#bytesBefore + (live === null ? 0 : live.offset - live.startOffset),
+      commands: { ...this.#counts },
+    };
   }
 
   /** Starts the first link. */
@@ -120,6 +188,12 @@ export class Replicator {
 
   /** Drops the current link and syncs again from scratch; reads keep using the current projection. */
   resync(): void {
+    this.#resumable = false;
+    this.#reconnectNow();
+  }
+
+  /** Drops the current link and connects again at once (a partial resync when the projection allows it). */
+  #reconnectNow(): void {
     if (this.#state === "closed") return;
     this.#link?.close();
     this.#link = null;
@@ -149,9 +223,11 @@ export class Replicator {
     try {
       const endpoint = await this.#endpoints.current();
       if (this.#isClosed()) return;
+      this.#endpoint = endpoint;
+      this.#connects++;
       link = await ReplicaLink.open({
         endpoint,
-        connector: options.connector ?? defaultConnector(),
+        connector: options.connector ?? defaultConnector(options.tls),
         username: options.username,
         password: options.password,
         announcePort: options.announcePort,
@@ -160,6 +236,9 @@ export class Replicator {
         createStore: () => new Store({ databases: options.databases }),
         maxTransactionCommands: options.maxTransactionCommands,
         maxTransactionBytes: options.maxTransactionBytes,
+        timeoutMs: options.timeoutMs,
+        counts: this.#counts,
+        resume: this.#resumePoint(),
       }, {
         onFullResync: () => this.#setState("replicating"),
         onRdbProgress: (progress) => this.#events.emit("progress", progress),
@@ -181,16 +260,33 @@ export class Replicator {
     this.#link = link;
   }
 
+  /** Where the live projection stands, for a partial resync; undefined when the next sync must be full. */
+  #resumePoint(): ResumePoint | undefined {
+    const live = this.#liveLink;
+    const store = this.#source.store;
+    if (!this.#resumable || live === null || store === null || live.storeSuspect || live.replId === "") return;
+    return { replId: live.replId, offset: live.offset, db: live.db, store };
+  }
+
   #onLive(link: ReplicaLink, store: Store, info: LiveInfo): void {
     const previous = this.#source.store;
     this.#source.store = store;
     if (previous && previous !== store) previous.dispose();
+    const before = this.#liveLink;
+    if (before !== null && before !== link) this.#bytesBefore += before.offset - before.startOffset;
+    this.#liveLink = link;
     this.#attempt = 0;
-    this.#fullSyncs++;
+    this.#failedInARow = 0;
+    if (info.partial) this.#partialSyncs++;
+    else {
+      this.#fullSyncs++;
+      this.#resumable = true;
+    }
     this.#lastSyncAt = Date.now();
     this.#link = link;
     this.#setState("streaming");
-    this.#watches.replaced();
+    // A partial resync kept the projection: watchers saw every change already.
+    if (!info.partial) this.#watches.replaced();
     this.#events.emit("live", info);
     this.#ready?.resolve();
     this.#ready = null;
@@ -211,6 +307,7 @@ export class Replicator {
     if (this.#state === "closed" || (link !== null && link !== this.#link && this.#link !== null)) return;
     this.#link = null;
     this.#events.emit("error", error);
+    if (link !== null && link.fullSync && !link.streamed) this.#fullSyncFailed();
     if (this.#source.store === null && this.#ready) {
       // The first sync failed: report it to connect() and stop.
       const ready = this.#ready;
@@ -221,6 +318,14 @@ export class Replicator {
     }
     this.#setState("reconnecting");
     this.#scheduleReconnect();
+  }
+
+  /** A full resync ended before going live; several in a row are reported (never a silent loop). */
+  #fullSyncFailed(): void {
+    this.#failedFullSyncs++;
+    if (++this.#failedInARow < REPEATED_FULL_SYNC_FAILURES) return;
+    const { host, port } = this.#endpoint ?? { host: this.#options.host, port: this.#options.port };
+    this.#events.emit("error", new FullSyncLoopError(this.#failedInARow, `${host}:${port}`));
   }
 
   #scheduleReconnect(): void {
