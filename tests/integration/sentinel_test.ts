@@ -83,8 +83,6 @@ describe("Sentinel: discovery and failover with real processes", () => {
         20_000,
         "Sentinel to list the mirror (port 0) as down",
       );
-      const listed = (await sentinels.replicas(0)).map((r) => `${r.ip}:${r.port} flags=${r.flags}`);
-      console.log(`SENTINEL replicas before the failover: ${listed.join(" | ")}`);
 
       // the real replica has everything before it is promoted
       const target = await primaryOffset(oldClient);
@@ -124,12 +122,9 @@ describe("Sentinel: discovery and failover with real processes", () => {
       const replicas = await sentinels.replicas(0);
       const mirrorEntry = replicas.find((r) => r.port === "0");
       if (mirrorEntry !== undefined) assert.match(mirrorEntry.flags, /disconnected|s_down/);
-      console.log(
-        `SENTINEL replicas after the failover: ${
-          replicas.map((r) => `${r.ip}:${r.port} flags=${r.flags}`).join(" | ")
-        }`,
-      );
-      console.log(`after the failover: ${JSON.stringify({ ...mirror.stats(), commands: undefined })}`);
+      // Expected: one FULL resync. After the promotion the old primary still streams (PINGs, Sentinel hellos)
+      // to the mirror, whose offset then passes the point where the new primary took over: PSYNC is refused.
+      assert.deepEqual(syncCounts(mirror), { full: 2, partial: 0 }, "the initial sync, then one full resync");
 
       // Second failover: the new primary crashes (SIGKILL); the sentinels agree it is down and promote the
       // old primary, which they turned into a replica of the new one meanwhile.
@@ -157,7 +152,9 @@ describe("Sentinel: discovery and failover with real processes", () => {
           .map(describeMismatch),
         [],
       );
-      console.log(`after the crash failover: ${JSON.stringify({ ...mirror.stats(), commands: undefined })}`);
+      // Expected: one PARTIAL resync. The old primary was an up-to-date replica of the crashed one, so it holds
+      // the history the mirror followed and continues from the mirror's offset.
+      assert.deepEqual(syncCounts(mirror), { full: 2, partial: 1 }, "the crash failover resumed by offset");
     } finally {
       clearInterval(reader);
       await mirror.close();
@@ -165,3 +162,8 @@ describe("Sentinel: discovery and failover with real processes", () => {
     assert.deepEqual(await leakedSince(resourcesBefore), {});
   });
 });
+
+function syncCounts(mirror: Mirror): { full: number; partial: number } {
+  const stats = mirror.stats();
+  return { full: stats.fullSyncs, partial: stats.partialSyncs };
+}
