@@ -79,6 +79,8 @@ export class LuaReads {
       instructionLimit: options.instructionLimit,
       memoryLimitBytes: options.memoryLimitBytes,
       wasmFile: options.wasmFile,
+      // the reads copy their arguments into the store at once and keep nothing
+      borrowHostArgs: true,
     });
     return self = new LuaReads(engine);
   }
@@ -106,7 +108,7 @@ export class LuaReads {
   #within(ctx: ScriptContext, run: () => LuaValue): unknown {
     void ctx.store; // NotReadyError before the first sync, not from inside the script
     if (this.#ctx !== null) throw new VeidrodelisError("ARGUMENT", "a read script cannot run another read script");
-    this.#ctx = ctx.asBytes;
+    this.#ctx = borrowing(ctx.asBytes);
     try {
       const result = run();
       return ctx.bytes ? result : textOf(result);
@@ -129,6 +131,24 @@ export class LuaReads {
         return toLua(run(ctx, ...args));
     }
   }
+}
+
+/**
+ * The bytes context of a run, with `borrowed` set: string values may be
+ * views into the store, since the bridge copies each result into Lua at
+ * once.
+ */
+function borrowing(ctx: ReadContext): ReadContext {
+  return {
+    get store() {
+      return ctx.store;
+    },
+    database: ctx.database,
+    bytes: true,
+    borrowed: true,
+    showExpired: ctx.showExpired,
+    now: () => ctx.now(),
+  };
 }
 
 function runOptions(options: ScriptRunOptions) {

@@ -880,6 +880,18 @@ export class Store {
     return this.u8.slice(p, p + u32[r + R_VAL_LEN]);
   }
 
+  /**
+   * The found string value as a view into wasm memory (no copy): valid only
+   * until the next call that writes to the store or grows its memory. For
+   * callers that copy it at once (the Lua bridge): allocating a small
+   * Uint8Array costs ~0.8 µs on Deno 2.9, a view ~40 ns.
+   */
+  foundBytesView(): Uint8Array {
+    const u32 = this.u32, r = this.r32;
+    const p = u32[r + R_VAL_PTR];
+    return this.u8.subarray(p, p + u32[r + R_VAL_LEN]);
+  }
+
   foundStrlen(): number {
     return this.u32[this.r32 + R_VAL_LEN];
   }

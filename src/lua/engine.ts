@@ -55,6 +55,13 @@ export interface LuaEngineOptions {
   readonly memoryLimitBytes?: number;
   /** Path or `file:` URL of wasmoon's `glue.wasm` (default: the file in the wasmoon package). */
   readonly wasmFile?: string | URL;
+  /**
+   * In bytes mode, hand host functions their string arguments as views into
+   * Lua's memory instead of copies: valid only until the function returns,
+   * so only for functions that do not keep them. Saves an allocation per
+   * argument (about 0.8 µs each on Deno 2.9). Default false.
+   */
+  readonly borrowHostArgs?: boolean;
 }
 
 /** Options of one run. */
@@ -144,6 +151,7 @@ export class LuaEngine {
   readonly #functionNames: string[];
   readonly #hostTable: string;
   readonly #instructionLimit: number;
+  readonly #borrowArgs: boolean;
   readonly #budget: InstructionBudget;
   readonly #memory: MemoryCap | undefined;
   readonly #pointers: number[] = [];
@@ -192,6 +200,7 @@ export class LuaEngine {
     checkLimit(memoryLimit, "memoryLimitBytes");
     this.#api = api;
     this.#instructionLimit = limit;
+    this.#borrowArgs = options.borrowHostArgs === true;
     this.#hostTable = options.hostTable ?? "ts";
     const functions = Object.entries(options.functions ?? {});
     this.#functionNames = functions.map(([name]) => name);
@@ -565,7 +574,7 @@ export class LuaEngine {
       const fn = this.#functions[api._lua_tonumberx(L, FIRST_UPVALUE, 0)];
       const n = api._lua_gettop(L);
       const args: LuaValue[] = new Array(n);
-      for (let i = 0; i < n; i++) args[i] = readValue(cx, i + 1, this.#bytes);
+      for (let i = 0; i < n; i++) args[i] = readValue(cx, i + 1, this.#bytes, 0, this.#borrowArgs);
       const result = fn(args);
       if (result === undefined) return 0;
       if (!(result instanceof LuaMultiReturn)) {

@@ -28,13 +28,13 @@ export interface LuaContext {
  * readValue({ api, heap, L }, api._lua_gettop(L), false); // 42
  * ```
  */
-export function readValue(cx: LuaContext, index: number, bytes: boolean, depth = 0): LuaValue {
+export function readValue(cx: LuaContext, index: number, bytes: boolean, depth = 0, borrow = false): LuaValue {
   const api = cx.api, L = cx.L;
   switch (api._lua_type(L, index)) {
     case LuaType.string: {
       const heap = cx.heap;
       const ptr = api._lua_tolstring(L, index, heap.lenPtr);
-      return bytes ? heap.copy(ptr, heap.len) : heap.decode(ptr, heap.len);
+      return bytes ? (borrow ? heap.view(ptr, heap.len) : heap.copy(ptr, heap.len)) : heap.decode(ptr, heap.len);
     }
     case LuaType.number: {
       const n = api._lua_tonumberx(L, index, 0);
@@ -45,7 +45,7 @@ export function readValue(cx: LuaContext, index: number, bytes: boolean, depth =
     case LuaType.boolean:
       return api._lua_toboolean(L, index) !== 0;
     case LuaType.table:
-      return readTable(cx, index, bytes, depth);
+      return readTable(cx, index, bytes, depth, borrow);
     default:
       return null;
   }
@@ -59,7 +59,13 @@ export function readValues(cx: LuaContext, from: number, bytes: boolean): LuaVal
   return values;
 }
 
-function readTable(cx: LuaContext, index: number, bytes: boolean, depth: number): LuaValue[] | LuaTable {
+function readTable(
+  cx: LuaContext,
+  index: number,
+  bytes: boolean,
+  depth: number,
+  borrow = false,
+): LuaValue[] | LuaTable {
   const api = cx.api, L = cx.L;
   if (depth >= MAX_DEPTH) {
     throw new LuaScriptError(
@@ -79,7 +85,7 @@ function readTable(cx: LuaContext, index: number, bytes: boolean, depth: number)
     const key = readKey(cx, top - 1);
     if (key !== undefined) {
       keys.push(key);
-      values.push(readValue(cx, top, bytes, depth + 1));
+      values.push(readValue(cx, top, bytes, depth + 1, borrow));
       if (typeof key !== "number" || !Number.isInteger(key) || key < 1) sequence = false;
     }
     api._lua_settop(L, top - 1);

@@ -65,6 +65,11 @@ export class WasmHeap {
     return utf8Slice(buf, ptr, ptr + len);
   }
 
+  /** A view of `len` bytes at `ptr`: valid only until Lua's memory changes (no copy). */
+  view(ptr: number, len: number): Uint8Array {
+    return this.#api.HEAPU8.subarray(ptr, ptr + len);
+  }
+
   /** A copy of `len` bytes at `ptr`. */
   copy(ptr: number, len: number): Uint8Array {
     return this.#api.HEAPU8.slice(ptr, ptr + len);

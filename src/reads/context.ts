@@ -23,6 +23,12 @@ export interface ReadContext {
   readonly database: number;
   /** True for readers returning bytes. */
   readonly bytes: boolean;
+  /**
+   * True when the caller copies byte results at once (the Lua bridge): a
+   * string value may then be a view into the store, valid until its next
+   * write. Absent: false.
+   */
+  readonly borrowed?: boolean;
   /** True when keys whose TTL passed stay visible. */
   readonly showExpired: boolean;
   /** The clock (unix ms) used to hide expired keys. */
@@ -95,7 +101,8 @@ export function findString(ctx: ReadContext, key: KeyInput): boolean {
 
 /** The found string value, as a string or as bytes by the reader's form. */
 export function foundText(ctx: ReadContext): Text {
-  return ctx.bytes ? ctx.store.foundBytes() : ctx.store.foundString();
+  if (!ctx.bytes) return ctx.store.foundString();
+  return ctx.borrowed ? ctx.store.foundBytesView() : ctx.store.foundBytes();
 }
 
 /** Finds `key` and reports its remaining TTL in ms: -2 missing, -1 none. */
