@@ -3,6 +3,8 @@
  * per runtime, table printing.
  */
 
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { seededRandom } from "../tests/_support/random.ts";
 
 /** Which runtime runs the bench. */
@@ -110,4 +112,55 @@ export class PauseProbe {
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
+}
+
+/** One table of results: what `bench/all.ts` prints and writes to JSON. */
+export interface Section {
+  /** Short id (`reads`, `sync`, ...). */
+  id: string;
+  title: string;
+  header: string[];
+  rows: (string | number)[][];
+  /** Lines printed under the table. */
+  notes?: string[];
+  /** Raw figures for the JSON file. */
+  data?: Record<string, unknown>;
+}
+
+/** Prints a section: title, table, notes. */
+export function printSection(section: Section): void {
+  console.log(`\n## ${section.title}\n`);
+  printTable(section.header, section.rows);
+  for (const note of section.notes ?? []) console.log(note);
+}
+
+/** True when `moduleUrl` (pass `import.meta.url`) is the script the runtime was started with. */
+export function isMain(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  const strip = (p: string) => p.replace(/\.(ts|js|mjs)$/, "");
+  return strip(fileURLToPath(moduleUrl)) === strip(path.resolve(script));
+}
+
+/** `a / b` as `0.00x`. */
+export const times = (a: number, b: number, digits = 2): string => `${(a / b).toFixed(digits)}x`;
+
+/** "ok" / "MISS" for a goal check. */
+export const verdict = (ok: boolean): string => (ok ? "ok" : "MISS");
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Enables `gc()` on Node when it was not started with `--expose-gc`, then collects. */
+export async function settleHeap(): Promise<void> {
+  if (runtime === "node" && typeof (globalThis as { gc?: unknown }).gc !== "function") {
+    try {
+      const v8 = await import("node:v8");
+      const vm = await import("node:vm");
+      v8.setFlagsFromString("--expose-gc");
+      (globalThis as { gc?: unknown }).gc = vm.runInNewContext("gc");
+    } catch {
+      // no way to collect
+    }
+  }
+  collectGarbage();
 }

@@ -10,6 +10,8 @@
  *   deno run -A bench/full_sync.ts [elements] [runs]
  *   bun bench/full_sync.ts [elements] [runs]
  *
+ * Also a section of `bench/all.ts` (`fullSync`).
+ *
  * Datasets (elements default 1 000 000): strings with 100-byte random values
  * (pipelined SETs); the same count from DEBUG POPULATE (100-byte values the
  * RDB stores LZF-compressed); one set; one sorted set (random scores).
@@ -33,10 +35,20 @@ import vm from "node:vm";
 import { Mirror } from "../mod.ts";
 import { type Connector, defaultConnector } from "../src/net/mod.ts";
 import { type RedisServer, startRedis } from "../tests/_support/redis_server.ts";
-import { collectGarbage, median, PauseProbe, printTable, prng, runtime } from "./_util.ts";
+import {
+  collectGarbage,
+  isMain,
+  median,
+  PauseProbe,
+  printSection,
+  prng,
+  runtime,
+  type Section,
+  times,
+  verdict,
+} from "./_util.ts";
 
-const ELEMENTS = Number(process.argv[2] ?? 1_000_000);
-const RUNS = Number(process.argv[3] ?? 3);
+let ELEMENTS = 1_000_000;
 const BATCH = 5_000;
 
 interface Dataset {
@@ -213,77 +225,138 @@ async function nativeStartupLoad(file: string): Promise<number> {
   }
 }
 
-const primary = await startRedis({
-  config: { "repl-diskless-sync": "yes", "repl-diskless-sync-delay": 0, "enable-debug-command": "yes" },
-});
-const syncRows: (string | number)[][] = [];
-const unpacedRows: (string | number)[][] = [];
-const offlineRows: (string | number)[][] = [];
-const fmt = (ms: number) => ms.toFixed(0);
-const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
-
-try {
-  for (const dataset of datasets) {
-    await primary.command("FLUSHALL");
-    const fillStart = performance.now();
-    await dataset.fill(primary);
-    await primary.command("SAVE");
-    const file = path.join(primary.dir, "dump.rdb");
-    const rdbMiB = statSync(file).size / 1048576;
-    console.error(`${dataset.name}: filled in ${fmt(performance.now() - fillStart)} ms, RDB ${rdbMiB.toFixed(1)} MiB`);
-
-    const mirror: { ms: number; pause: number; keys: number }[] = [];
-    const unpaced: { ms: number; pause: number; keys: number }[] = [];
-    const native: number[] = [];
-    const swapdb: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      mirror.push(await mirrorSync(primary));
-      unpaced.push(await mirrorSync(primary, false));
-      native.push(await nativeSync(primary, false));
-      swapdb.push(await nativeSync(primary, true));
-    }
-    const u = median(unpaced.map((r) => r.ms));
-    unpacedRows.push([dataset.name, fmt(u), Math.max(...unpaced.map((r) => r.pause)).toFixed(1)]);
-    const m = median(mirror.map((r) => r.ms)), n = median(native), s = median(swapdb);
-    syncRows.push([
-      dataset.name,
-      rdbMiB.toFixed(1),
-      fmt(m),
-      fmt(n),
-      fmt(s),
-      ratio(m, n),
-      ratio(m, s),
-      Math.max(...mirror.map((r) => r.pause)).toFixed(1),
-    ]);
-
-    const offline: { ms: number; pause: number; keys: number }[] = [];
-    const startup: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      offline.push(await offlineLoad(file));
-      startup.push(await nativeStartupLoad(file));
-    }
-    const o = median(offline.map((r) => r.ms)), st = median(startup);
-    offlineRows.push([
-      dataset.name,
-      fmt(o),
-      fmt(st),
-      ratio(o, st),
-      Math.max(...offline.map((r) => r.pause)).toFixed(1),
-    ]);
-  }
-} finally {
-  await primary.stop();
+/** Options of {@link fullSync}. */
+export interface FullSyncOptions {
+  /** Elements per dataset (default 1 000 000). */
+  elements?: number;
+  /** Runs per figure, the median is reported (default 3). */
+  runs?: number;
+  /** Also the unpaced link and the offline load (default true). */
+  extras?: boolean;
+  /** Also the DEBUG POPULATE dataset (default true). */
+  populate?: boolean;
 }
 
-console.log(`\nfull sync, ${ELEMENTS.toLocaleString("en")} elements per dataset, median of ${RUNS} runs, ${runtime}\n`);
-printTable(
-  ["dataset", "RDB MiB", "mirror ms", "native ms", "swapdb ms", "vs native", "vs swapdb", "max pause ms"],
-  syncRows,
-);
-console.log("\n(mirror: Mirror.connect to ready; native: REPLICAOF to link up, default / repl-diskless-load swapdb;");
-console.log(" max pause: longest event-loop stall during the mirror's syncs, 1 ms timer granularity)\n");
-printTable(["unpaced link", "mirror ms", "max pause ms"], unpacedRows);
-console.log("\n(the same syncs over a transport without pause()/resume(): each chunk is decoded as it arrives)\n");
-printTable(["offline load", "Mirror.fromRdb ms", "redis-server ms", "ratio", "max pause ms"], offlineRows);
-console.log('\n(redis-server: its own "DB loaded from disk" time at startup)');
-console.log("\ngoal: mirror / native <= 1.0; longest pause <= 10 ms\n");
+/** Full sync of each dataset, the mirror vs native replicas: sections sync (and sync_unpaced, offline_load). */
+export async function fullSync(options: FullSyncOptions = {}): Promise<Section[]> {
+  ELEMENTS = options.elements ?? 1_000_000;
+  const RUNS = options.runs ?? 3;
+  const extras = options.extras ?? true;
+  const chosen = datasets.filter((d) => options.populate !== false || !d.name.includes("POPULATE"));
+  const primary = await startRedis({
+    config: { "repl-diskless-sync": "yes", "repl-diskless-sync-delay": 0, "enable-debug-command": "yes" },
+  });
+  const syncRows: (string | number)[][] = [];
+  const unpacedRows: (string | number)[][] = [];
+  const offlineRows: (string | number)[][] = [];
+  const data: Record<string, unknown>[] = [];
+  const fmt = (ms: number) => ms.toFixed(0);
+
+  try {
+    for (const dataset of chosen) {
+      await primary.command("FLUSHALL");
+      const fillStart = performance.now();
+      await dataset.fill(primary);
+      await primary.command("SAVE");
+      const file = path.join(primary.dir, "dump.rdb");
+      const rdbMiB = statSync(file).size / 1048576;
+      console.error(
+        `${dataset.name}: filled in ${fmt(performance.now() - fillStart)} ms, RDB ${rdbMiB.toFixed(1)} MiB`,
+      );
+
+      const mirror: { ms: number; pause: number; keys: number }[] = [];
+      const unpaced: { ms: number; pause: number; keys: number }[] = [];
+      const native: number[] = [];
+      const swapdb: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        mirror.push(await mirrorSync(primary));
+        if (extras) unpaced.push(await mirrorSync(primary, false));
+        native.push(await nativeSync(primary, false));
+        swapdb.push(await nativeSync(primary, true));
+      }
+      const m = median(mirror.map((r) => r.ms)), n = median(native), s = median(swapdb);
+      const pause = Math.max(...mirror.map((r) => r.pause));
+      syncRows.push([
+        dataset.name,
+        rdbMiB.toFixed(1),
+        fmt(m),
+        fmt(n),
+        fmt(s),
+        times(m, n),
+        times(m, s),
+        verdict(m <= Math.min(n, s)),
+        pause.toFixed(1),
+        verdict(pause <= 10),
+      ]);
+      const entry: Record<string, unknown> = { dataset: dataset.name, rdbMiB, mirror, native, swapdb };
+      data.push(entry);
+      if (!extras) continue;
+      const u = median(unpaced.map((r) => r.ms));
+      unpacedRows.push([dataset.name, fmt(u), Math.max(...unpaced.map((r) => r.pause)).toFixed(1)]);
+
+      const offline: { ms: number; pause: number; keys: number }[] = [];
+      const startup: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        offline.push(await offlineLoad(file));
+        startup.push(await nativeStartupLoad(file));
+      }
+      const o = median(offline.map((r) => r.ms)), st = median(startup);
+      offlineRows.push([
+        dataset.name,
+        fmt(o),
+        fmt(st),
+        times(o, st),
+        Math.max(...offline.map((r) => r.pause)).toFixed(1),
+      ]);
+      Object.assign(entry, { unpaced, offline, startup });
+    }
+  } finally {
+    await primary.stop();
+  }
+
+  const sections: Section[] = [{
+    id: "sync",
+    title: `full sync, ${ELEMENTS.toLocaleString("en")} elements per dataset, median of ${RUNS} runs, ${runtime}`,
+    header: [
+      "dataset",
+      "RDB MiB",
+      "mirror ms",
+      "native ms",
+      "swapdb ms",
+      "vs native",
+      "vs swapdb",
+      "<= 1.0x",
+      "max pause ms",
+      "<= 10 ms",
+    ],
+    rows: syncRows,
+    notes: [
+      "(mirror: Mirror.connect to ready; native: REPLICAOF to link up, default / repl-diskless-load swapdb;",
+      " goal: the mirror no slower than the faster native; max pause: longest event-loop stall during the mirror's syncs)",
+    ],
+    data: { elements: ELEMENTS, runs: RUNS, datasets: data },
+  }];
+  if (extras) {
+    sections.push({
+      id: "sync_unpaced",
+      title: "full sync over a transport without pause()/resume() (each chunk decoded as it arrives)",
+      header: ["unpaced link", "mirror ms", "max pause ms"],
+      rows: unpacedRows,
+    }, {
+      id: "offline_load",
+      title: "offline load of the same RDB file",
+      header: ["offline load", "Mirror.fromRdb ms", "redis-server ms", "ratio", "max pause ms"],
+      rows: offlineRows,
+      notes: ['(redis-server: its own "DB loaded from disk" time at startup)'],
+    });
+  }
+  return sections;
+}
+
+if (isMain(import.meta.url)) {
+  const sections = await fullSync({
+    elements: Number(process.argv[2] ?? 1_000_000),
+    runs: Number(process.argv[3] ?? 3),
+  });
+  for (const section of sections) printSection(section);
+}

@@ -1,20 +1,36 @@
 /**
  * Point reads on N keys (16-byte keys, 32-byte values, random order over all
  * keys): the mirror vs a JS Map vs ioredis GET over loopback, in one run; and
- * memory per key vs the Map's heap and Redis's `used_memory`.
+ * memory per key vs the Map's heap and Redis's `used_memory`; and the time
+ * the mirror took to load the N keys (its full sync).
  *
  *   deno run -A --v8-flags=--expose-gc bench/reads.ts [keys]
  *   bun bench/reads.ts [keys]
  *   node --expose-gc --import tsx bench/reads.ts [keys]
  *
+ * Also a section of `bench/all.ts` (`pointReads`), where `--keys N` (or
+ * `--full`: 10 000 000) sets the key count.
+ *
  * Fairness: every contender gets a freshly built JS string key per lookup
  * (so no contender reuses a cached string hash) and returns a JS string.
  */
 import { Mirror } from "../mod.ts";
+import { Store } from "../src/_wasm/store.ts";
 import { startRedis } from "../tests/_support/redis_server.ts";
-import { heapUsed, medianNs, medianNsAsync, printTable, prng, runtime } from "./_util.ts";
+import {
+  heapUsed,
+  isMain,
+  medianNs,
+  medianNsAsync,
+  printSection,
+  prng,
+  runtime,
+  type Section,
+  settleHeap,
+  times,
+  verdict,
+} from "./_util.ts";
 
-const KEYS = Number(process.argv[2] ?? 1_000_000);
 const LOOKUPS_PER_BATCH = 100_000;
 const BATCHES = 21;
 const REMOTE_LOOKUPS = 200;
@@ -23,76 +39,133 @@ const REMOTE_BATCHES = 25;
 const keyOf = (i: number) => "key:" + String(i).padStart(12, "0"); // 16 bytes
 const valueOf = (i: number) => "val:" + String(i * 2654435761 % 1e12).padStart(28, "0"); // 32 bytes
 
-// Random key indices, drawn up front so all contenders walk the same order.
-const random = prng(42);
-const order = Uint32Array.from({ length: LOOKUPS_PER_BATCH }, () => Math.floor(random() * KEYS));
+/** Point reads and memory per key at `keys` keys: two sections (reads, memory). */
+export async function pointReads(keys: number): Promise<Section[]> {
+  await settleHeap();
+  // Random key indices over the whole key set, drawn up front so all contenders walk the same order.
+  const random = prng(42);
+  const order = Uint32Array.from({ length: LOOKUPS_PER_BATCH }, () => Math.floor(random() * keys));
 
-const server = await startRedis({ config: { "repl-diskless-sync": "yes", "repl-diskless-sync-delay": 0 } });
-const redis = server.client();
-const emptyUsed = Number((await server.info("memory")).used_memory);
-for (let start = 0; start < KEYS; start += 10_000) {
-  const pipeline = redis.pipeline();
-  for (let i = start; i < Math.min(KEYS, start + 10_000); i++) pipeline.set(keyOf(i), valueOf(i));
-  await pipeline.exec();
+  const server = await startRedis({ config: { "repl-diskless-sync": "yes", "repl-diskless-sync-delay": 0 } });
+  const redis = server.client();
+  try {
+    const emptyUsed = Number((await server.info("memory")).used_memory);
+    for (let start = 0; start < keys; start += 10_000) {
+      const pipeline = redis.pipeline();
+      for (let i = start; i < Math.min(keys, start + 10_000); i++) pipeline.set(keyOf(i), valueOf(i));
+      await pipeline.exec();
+    }
+    const redisBytesPerKey = (Number((await server.info("memory")).used_memory) - emptyUsed) / keys;
+
+    // --- the mirror
+    const heapBeforeMirror = heapUsed();
+    const loadStart = performance.now();
+    const mirror = await Mirror.connect({ port: server.port });
+    const loadMs = performance.now() - loadStart;
+    const mirrorHeap = Math.max(0, heapUsed() - heapBeforeMirror);
+    const mirrorWasm = mirror.stats().memoryBytes;
+    if (mirror.get(keyOf(keys - 1)) !== valueOf(keys - 1)) throw new Error("mirror content is wrong");
+
+    // --- the store's used bytes (the mirror exposes only its reserved memory): the same keys in a bare Store
+    const enc = new TextEncoder();
+    const store = new Store();
+    const used0 = store.usedBytes();
+    for (let i = 0; i < keys; i++) store.set(0, enc.encode(keyOf(i)), enc.encode(valueOf(i)), 0, -1);
+    while (store.rehash(100_000));
+    const storeUsedPerKey = (store.usedBytes() - used0) / keys;
+    const storeReservedPerKey = store.memoryBytes() / keys;
+    store.dispose();
+
+    // --- a JS Map holding the same strings
+    const heapBeforeMap = heapUsed();
+    let map: Map<string, string> | null = new Map<string, string>();
+    for (let i = 0; i < keys; i++) map.set(keyOf(i), valueOf(i));
+    const mapBytesPerKey = (heapUsed() - heapBeforeMap) / keys;
+
+    let sink = 0;
+    const keyBuildNs = medianNs(BATCHES, LOOKUPS_PER_BATCH, () => {
+      for (let i = 0; i < LOOKUPS_PER_BATCH; i++) sink += keyOf(order[i]).length;
+    });
+    const mirrorNs = medianNs(BATCHES, LOOKUPS_PER_BATCH, () => {
+      for (let i = 0; i < LOOKUPS_PER_BATCH; i++) sink += mirror.get(keyOf(order[i]))!.length;
+    });
+    const m = map;
+    const mapNs = medianNs(BATCHES, LOOKUPS_PER_BATCH, () => {
+      for (let i = 0; i < LOOKUPS_PER_BATCH; i++) sink += m.get(keyOf(order[i]))!.length;
+    });
+    map = null;
+    const redisNs = await medianNsAsync(REMOTE_BATCHES, REMOTE_LOOKUPS, async (b) => {
+      for (let i = 0; i < REMOTE_LOOKUPS; i++) sink += (await redis.get(keyOf(order[b * REMOTE_LOOKUPS + i])))!.length;
+    });
+    await mirror.close();
+    if (sink === 42) console.log("");
+
+    const n = keys.toLocaleString("en");
+    const mirrorPerKey = (mirrorWasm + mirrorHeap) / keys;
+    const reads: Section = {
+      id: "reads",
+      title: `point reads, ${n} keys (16-byte keys, 32-byte values, random keys), median ns per lookup, ${runtime}`,
+      header: ["contender", "ns/get", "mirror vs it", "goal", ""],
+      rows: [
+        ["mirror.get", mirrorNs.toFixed(0), "", "", ""],
+        ["JS Map.get", mapNs.toFixed(0), times(mirrorNs, mapNs), "<= 1.0x Map", verdict(mirrorNs <= mapNs)],
+        [
+          "ioredis GET (loopback)",
+          redisNs.toFixed(0),
+          `${(redisNs / mirrorNs).toFixed(0)}x faster`,
+          ">= 50x faster",
+          verdict(redisNs / mirrorNs >= 50),
+        ],
+        [`mirror load (full sync of ${n} keys), ms`, loadMs.toFixed(0), "", "", ""],
+      ],
+      notes: [`(a fresh key string per lookup; building it alone: ${keyBuildNs.toFixed(0)} ns)`],
+      data: { keys, mirrorNs, mapNs, redisNs, keyBuildNs, loadMs },
+    };
+    const memory: Section = {
+      id: "memory",
+      title: `memory per key, ${n} keys, ${runtime}`,
+      header: ["holder", "bytes/key", "vs Redis", "goal", ""],
+      rows: [
+        [
+          "mirror reserved (WASM memory + host heap)",
+          mirrorPerKey.toFixed(1),
+          times(mirrorPerKey, redisBytesPerKey),
+          "<= 0.6x Redis",
+          verdict(mirrorPerKey <= 0.6 * redisBytesPerKey),
+        ],
+        [
+          "store used bytes (same keys, bare Store)",
+          storeUsedPerKey.toFixed(1),
+          times(storeUsedPerKey, redisBytesPerKey),
+          "<= 0.6x Redis",
+          verdict(storeUsedPerKey <= 0.6 * redisBytesPerKey),
+        ],
+        ["store reserved (bare Store)", storeReservedPerKey.toFixed(1), times(storeReservedPerKey, redisBytesPerKey)],
+        ["JS Map (heap delta)", mapBytesPerKey.toFixed(1), times(mapBytesPerKey, redisBytesPerKey), "", ""],
+        ["Redis used_memory delta", redisBytesPerKey.toFixed(1), "1.00x", "", ""],
+      ].map((r) => r.length === 3 ? [...r, "", ""] : r),
+      notes: [
+        `(mirror: ${(mirrorWasm / keys).toFixed(1)} bytes/key of WASM memory, ${
+          (mirrorHeap / keys).toFixed(1)
+        } of host heap; WASM memory grows in steps of >= 16 MiB, so reserved/key overstates small key counts)`,
+      ],
+      data: {
+        keys,
+        mirrorPerKey,
+        mirrorWasm,
+        mirrorHeap,
+        storeUsedPerKey,
+        storeReservedPerKey,
+        mapBytesPerKey,
+        redisBytesPerKey,
+      },
+    };
+    return [reads, memory];
+  } finally {
+    await server.stop();
+  }
 }
-const redisBytesPerKey = (Number((await server.info("memory")).used_memory) - emptyUsed) / KEYS;
 
-// --- the mirror
-const heapBeforeMirror = heapUsed();
-const mirror = await Mirror.connect({ port: server.port });
-const mirrorHeap = heapUsed() - heapBeforeMirror;
-const mirrorWasm = mirror.stats().memoryBytes;
-const mirrorBytesPerKey = (mirrorWasm + Math.max(0, mirrorHeap)) / KEYS;
-if (mirror.get(keyOf(KEYS - 1)) !== valueOf(KEYS - 1)) throw new Error("mirror content is wrong");
-
-// --- a JS Map holding the same strings
-const heapBeforeMap = heapUsed();
-const map = new Map<string, string>();
-for (let i = 0; i < KEYS; i++) map.set(keyOf(i), valueOf(i));
-const mapBytesPerKey = (heapUsed() - heapBeforeMap) / KEYS;
-
-let sink = 0;
-const keyBuildNs = medianNs(BATCHES, LOOKUPS_PER_BATCH, () => {
-  for (let i = 0; i < LOOKUPS_PER_BATCH; i++) sink += keyOf(order[i]).length;
-});
-const mirrorNs = medianNs(BATCHES, LOOKUPS_PER_BATCH, () => {
-  for (let i = 0; i < LOOKUPS_PER_BATCH; i++) sink += mirror.get(keyOf(order[i]))!.length;
-});
-const mapNs = medianNs(BATCHES, LOOKUPS_PER_BATCH, () => {
-  for (let i = 0; i < LOOKUPS_PER_BATCH; i++) sink += map.get(keyOf(order[i]))!.length;
-});
-const redisNs = await medianNsAsync(REMOTE_BATCHES, REMOTE_LOOKUPS, async (b) => {
-  for (let i = 0; i < REMOTE_LOOKUPS; i++) sink += (await redis.get(keyOf(order[b * REMOTE_LOOKUPS + i])))!.length;
-});
-
-console.log(`\npoint reads, ${KEYS.toLocaleString("en")} keys (16-byte keys, 32-byte values), ${runtime}`);
-console.log(`median ns per lookup (fresh key string each time; building it alone: ${keyBuildNs.toFixed(0)} ns)\n`);
-printTable(["contender", "ns/get", "vs mirror"], [
-  ["mirror.get", mirrorNs.toFixed(0), "1.00x"],
-  ["JS Map.get", mapNs.toFixed(0), `${(mapNs / mirrorNs).toFixed(2)}x`],
-  ["ioredis GET (loopback)", redisNs.toFixed(0), `${(redisNs / mirrorNs).toFixed(1)}x`],
-]);
-console.log(
-  `\nmirror/Map time ratio: ${(mirrorNs / mapNs).toFixed(2)} (goal <= 1.0); ioredis/mirror: ${
-    (redisNs / mirrorNs).toFixed(0)
-  }x (goal >= 50x)\n`,
-);
-printTable(["memory per key", "bytes", "vs Redis"], [
-  [
-    "mirror (WASM memory + host heap)",
-    mirrorBytesPerKey.toFixed(1),
-    (mirrorBytesPerKey / redisBytesPerKey).toFixed(2) + "x",
-  ],
-  ["JS Map (heap delta)", mapBytesPerKey.toFixed(1), (mapBytesPerKey / redisBytesPerKey).toFixed(2) + "x"],
-  ["Redis used_memory", redisBytesPerKey.toFixed(1), "1.00x"],
-]);
-console.log(
-  `(mirror: ${(mirrorWasm / KEYS).toFixed(1)} bytes/key of WASM memory, ${
-    (mirrorHeap / KEYS).toFixed(1)
-  } of host heap)`,
-);
-console.log(`\nmirror/Redis memory ratio: ${(mirrorBytesPerKey / redisBytesPerKey).toFixed(2)} (goal <= 0.6)`);
-if (sink === 42) console.log("");
-
-await mirror.close();
-await server.stop();
+if (isMain(import.meta.url)) {
+  for (const section of await pointReads(Number(process.argv[2] ?? 1_000_000))) printSection(section);
+}
