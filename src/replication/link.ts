@@ -347,11 +347,24 @@ export class ReplicaLink {
       case Phase.EofMark:
         return this.#eofMarkBytes(chunk, at);
       case Phase.Stream:
-        this.#parser!.push(at === 0 ? chunk : chunk.subarray(at));
-        return chunk.length;
+        return this.#streamBytes(chunk, at);
       default:
         return this.#lineBytes(chunk, at);
     }
+  }
+
+  /** Parses and applies the stream from `chunk[at]`: a slice at a time when paced, else all of it. */
+  #streamBytes(chunk: Uint8Array, at: number): number {
+    const pacer = this.#pacer;
+    if (pacer === null) {
+      this.#parser!.push(at === 0 ? chunk : chunk.subarray(at));
+      return chunk.length;
+    }
+    const end = Math.min(chunk.length, at + pacer.slice);
+    const start = performance.now();
+    this.#parser!.push(at === 0 && end === chunk.length ? chunk : chunk.subarray(at, end));
+    pacer.took(end - at, performance.now() - start);
+    return end;
   }
 
   #lineBytes(chunk: Uint8Array, at: number): number {
@@ -573,6 +586,8 @@ export class ReplicaLink {
       }
     }, this.#startOffset);
     this.#phase = Phase.Stream;
+    // A backlog (after +CONTINUE, or while a big write burst streams in) is applied in paced slices too.
+    this.#pacer = LoadPacer.for(this.#transport);
     // A diskless primary sends nothing until it hears this first ACK (harmless after +CONTINUE).
     this.#sendAck(this.#startOffset);
     this.#ackTimer = setInterval(() => {
