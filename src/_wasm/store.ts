@@ -1492,24 +1492,7 @@ export class Store {
     const r = this.ex.hashEntries(this.foundPtr);
     this.sync();
     if (r < 0) throw new StoreFullError();
-    if (text) return this.outHashTexts();
-    const u8 = this.u8, dv = this.dv;
-    let p = this.u32[this.r32 + R_OUT_PTR];
-    const n = this.u32[this.r32 + R_COUNT] >>> 1;
-    const fields: Uint8Array[] = new Array(n);
-    const values: Uint8Array[] = new Array(n);
-    const expireAts: number[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const fl = dv.getUint32(p, true);
-      fields[i] = u8.slice(p + 4, p + 4 + fl);
-      p += 4 + fl;
-      const vl = dv.getUint32(p, true);
-      values[i] = u8.slice(p + 4, p + 4 + vl);
-      p += 4 + vl;
-      expireAts[i] = dv.getFloat64(p, true);
-      p += 8;
-    }
-    return { fields, values, expireAts };
+    return text ? this.outHashTexts() : this.outHashEntries();
   }
 
   /** A field's absolute TTL in unix ms on the found hash: -2 no field, -1 none. */

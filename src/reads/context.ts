@@ -93,9 +93,17 @@ export type ReadTable<Methods> = { readonly [K in keyof Methods]: ReadDef };
 
 /** Finds a string key: false when missing (or expired), WrongTypeError for another type. */
 export function findString(ctx: ReadContext, key: KeyInput): boolean {
-  const type = findLive(ctx, key);
-  if (type === ValueType.none) return false;
-  if (type !== ValueType.string) throw new WrongTypeError("string", ctx.store.foundTypeName());
+  return findOfType(ctx, key, ValueType.string, "string");
+}
+
+/**
+ * Finds a key of one type (`name` as Redis names it): false when missing (or
+ * expired), WrongTypeError for another type. The lookup every typed read starts with.
+ */
+export function findOfType(ctx: ReadContext, key: KeyInput, type: number, name: string): boolean {
+  const found = findLive(ctx, key);
+  if (found === ValueType.none) return false;
+  if (found !== type) throw new WrongTypeError(name, ctx.store.foundTypeName());
   return true;
 }
 

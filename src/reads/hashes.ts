@@ -10,12 +10,12 @@
  */
 
 import { type HashEntries, ValueType } from "../_wasm/store.ts";
-import { WrongTypeError } from "../errors.ts";
+
 import {
   asText,
   asTexts,
   decodeText,
-  findLive,
+  findOfType,
   type KeyInput,
   type ReadContext,
   type ReadTable,
@@ -156,10 +156,7 @@ export interface HashReads<T extends Text> {
 
 /** Finds a hash key: false when missing (or expired), WrongTypeError for another type. */
 function findHash(ctx: ReadContext, key: KeyInput): boolean {
-  const type = findLive(ctx, key);
-  if (type === ValueType.none) return false;
-  if (type !== ValueType.hash) throw new WrongTypeError("hash", ctx.store.foundTypeName());
-  return true;
+  return findOfType(ctx, key, ValueType.hash, "hash");
 }
 
 /**

@@ -6,8 +6,8 @@
  */
 
 import { type Store, ValueType } from "../_wasm/store.ts";
-import { WrongTypeError } from "../errors.ts";
-import { asText, findLive, type KeyInput, type ReadContext, type ReadTable, type Text } from "./context.ts";
+
+import { asText, findOfType, type KeyInput, type ReadContext, type ReadTable, type Text } from "./context.ts";
 import { argumentError } from "./arguments.ts";
 
 /** Options of {@linkcode ListReads.lpos}: Redis's `RANK`, `COUNT` and `MAXLEN`. */
@@ -92,10 +92,7 @@ function positiveLong(value: unknown, message: string): number {
 
 /** Finds a list key: false when missing (or expired), WrongTypeError for another type. */
 function findList(ctx: ReadContext, key: KeyInput): boolean {
-  const type = findLive(ctx, key);
-  if (type === ValueType.none) return false;
-  if (type !== ValueType.list) throw new WrongTypeError("list", ctx.store.foundTypeName());
-  return true;
+  return findOfType(ctx, key, ValueType.list, "list");
 }
 
 /** The declarations of {@linkcode ListReads}. */

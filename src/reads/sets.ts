@@ -6,9 +6,18 @@
  */
 
 import { ValueType } from "../_wasm/store.ts";
-import { WrongTypeError } from "../errors.ts";
+
 import { setDifference, setUnion } from "../ops/set_algebra.ts";
-import { asText, asTexts, findLive, type KeyInput, type ReadContext, type ReadTable, type Text } from "./context.ts";
+import {
+  asText,
+  asTexts,
+  findLive,
+  findOfType,
+  type KeyInput,
+  type ReadContext,
+  type ReadTable,
+  type Text,
+} from "./context.ts";
 import { argumentError, arityError, countArg, cursorArg, iteratorCount, LONG_LIMIT } from "./arguments.ts";
 import { scanMatches, type ScanOptions, type ScanPage, scanRequest } from "./scan.ts";
 
@@ -134,10 +143,7 @@ export interface SetReads<T extends Text> {
 
 /** Finds a set key: false when missing (or expired), WrongTypeError for another type. */
 function findSet(ctx: ReadContext, key: KeyInput): boolean {
-  const type = findLive(ctx, key);
-  if (type === ValueType.none) return false;
-  if (type !== ValueType.set) throw new WrongTypeError("set", ctx.store.foundTypeName());
-  return true;
+  return findOfType(ctx, key, ValueType.set, "set");
 }
 
 /** A set input of SUNION/SINTER/SDIFF: the key found live, checked to be a set (or missing). */

@@ -24,7 +24,16 @@ import {
   type ZsetResult,
   zsetUnion,
 } from "../ops/zset_aggregate.ts";
-import { asText, asTexts, findLive, type KeyInput, type ReadContext, type ReadTable, type Text } from "./context.ts";
+import {
+  asText,
+  asTexts,
+  findLive,
+  findOfType,
+  type KeyInput,
+  type ReadContext,
+  type ReadTable,
+  type Text,
+} from "./context.ts";
 
 /** A score bound: a number (inclusive) or Redis's text form: `"1.5"`, `"(1.5"` (exclusive), `"-inf"`, `"+inf"`. */
 export type ScoreBound = number | string | Uint8Array;
@@ -280,10 +289,7 @@ export function bytesOf(input: KeyInput): Uint8Array {
 
 /** Finds a sorted set: false when missing (or expired), WrongTypeError for another type. */
 export function findZset(ctx: ReadContext, key: KeyInput): boolean {
-  const type = findLive(ctx, key);
-  if (type === ValueType.none) return false;
-  if (type !== ValueType.zset) throw new WrongTypeError("zset", ctx.store.foundTypeName());
-  return true;
+  return findOfType(ctx, key, ValueType.zset, "zset");
 }
 
 /** An integer argument (Redis's `getLongFromObject`), as a number or decimal text. */
