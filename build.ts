@@ -7,15 +7,18 @@
  *   npx tsx build.ts | deno run -A build.ts | bun build.ts
  *   ... build.ts --docs    regenerates the README's command table (src/commands/table.ts) and table of reads (src/reads/)
  *   ... build.ts --check   exits 1 when store_wasm.ts or one of those tables is stale
+ *   ... build.ts --binary  compiles the command line (src/cli/) into one executable, dist/veidrodelis (Bun)
+ *   ... build.ts --npm     builds the npm package in dist/npm (ESM JavaScript and .d.ts, by tsc, and its package.json)
  *
  * @module
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
+import * as fs from "node:fs";
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
 const ASSEMBLY = join(ROOT, "assembly");
@@ -144,7 +147,86 @@ function formatMarkdown(text: string): string {
   return r.stdout;
 }
 
+const NPM_OUT = join(ROOT, "dist", "npm");
+const CLI_MAIN = "src/cli/main.ts";
+
+/**
+ * Builds the npm package in dist/npm: tsc compiles mod.ts (and the CLI when
+ * src/cli/main.ts exists) to ES2022 modules with `.d.ts` beside them, the
+ * `.ts` import specifiers rewritten to `.js`, so Node >= 20 and Bun run it
+ * without a TypeScript loader. `npm pack dist/npm` then makes the tarball.
+ */
+function npmPackage(): void {
+  const t0 = performance.now();
+  fs.rmSync(NPM_OUT, { recursive: true, force: true });
+  const cli = fs.existsSync(join(ROOT, CLI_MAIN));
+  const tsc = join(ROOT, "node_modules", ".bin", "tsc");
+  // --ignoreConfig: tsconfig.json is the editor's/checker's (noEmit, tests included); the package needs its own flags.
+  const flags = ["--ignoreConfig", "--outDir", NPM_OUT, "--rootDir", ROOT, "--declaration", "--target", "es2022"];
+  flags.push("--module", "nodenext", "--moduleResolution", "nodenext", "--types", "node", "--strict");
+  flags.push("--skipLibCheck", "--allowImportingTsExtensions", "--rewriteRelativeImportExtensions", "--noEmitOnError");
+  const r = spawnSync(tsc, ["mod.ts", ...(cli ? [CLI_MAIN] : []), ...flags], { cwd: ROOT, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`tsc failed (${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+  // tsc rewrites the specifiers of the emitted JavaScript only; declarations keep ".ts", which consumers cannot resolve.
+  for (const file of filesUnder(NPM_OUT).filter((f) => f.endsWith(".d.ts"))) {
+    const text = fs.readFileSync(file, "utf8");
+    const next = text.replace(/((?:from|import)\s*\(?\s*)(["'])(\.{1,2}\/[^"']*?)\.ts\2/g, "$1$2$3.js$2");
+    if (next !== text) fs.writeFileSync(file, next);
+  }
+  if (cli) {
+    const bin = join(NPM_OUT, "src", "cli", "main.js");
+    const code = fs.readFileSync(bin, "utf8").replace(/^#!.*\n/, "");
+    fs.writeFileSync(bin, `#!/usr/bin/env node\n${code}`);
+    fs.chmodSync(bin, 0o755);
+  }
+  const root = JSON.parse(fs.readFileSync(join(ROOT, "package.json"), "utf8"));
+  const manifest = {
+    name: root.name,
+    version: root.version,
+    description: root.description,
+    license: root.license,
+    type: "module",
+    engines: root.engines,
+    exports: {
+      ".": { types: "./mod.d.ts", import: "./mod.js", default: "./mod.js" },
+      "./package.json": "./package.json",
+    },
+    types: "./mod.d.ts",
+    ...(cli ? { bin: { veidrodelis: "./src/cli/main.js" } } : {}),
+    files: ["mod.js", "mod.d.ts", "src/", "README.md"],
+    dependencies: root.dependencies,
+  };
+  fs.writeFileSync(join(NPM_OUT, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
+  fs.copyFileSync(README, join(NPM_OUT, "README.md"));
+  console.log(`wrote dist/npm (${cli ? "library and CLI" : "library"}), ${Math.round(performance.now() - t0)} ms`);
+}
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]
+  );
+}
+
+const BINARY = join(ROOT, "dist", "veidrodelis");
+
+/**
+ * Compiles the command line into one self-contained executable with
+ * `bun build --compile` (Bun's runtime included: it runs offline, without
+ * node_modules). The entry is src/cli/binary.js, which embeds wasmoon's
+ * glue.wasm; the store's wasm is embedded already (src/_wasm/store_wasm.ts).
+ */
+function compileBinary(): void {
+  const bun = join(ROOT, "node_modules", ".bin", "bun");
+  mkdirSync(dirname(BINARY), { recursive: true });
+  const entry = join(ROOT, "src", "cli", "binary.js");
+  const r = spawnSync(bun, ["build", "--compile", entry, "--outfile", BINARY], { cwd: ROOT, stdio: "inherit" });
+  if (r.status !== 0) throw new Error(`bun build --compile failed (exit ${r.status ?? r.signal})`);
+  console.log(`wrote dist/veidrodelis: ${(statSync(BINARY).size / 1048576).toFixed(1)} MiB`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes("--binary")) return compileBinary();
+  if (process.argv.includes("--npm")) return npmPackage();
   const check = process.argv.includes("--check");
   if (process.argv.includes("--docs")) {
     await commandDocs(false);

@@ -25,6 +25,9 @@ export {
   type RdbSource,
 } from "./src/mirror.ts";
 export type { MirrorOptions } from "./src/options.ts";
+export type { Listener } from "./src/events.ts";
+export type { RdbSummary } from "./src/rdb/mod.ts";
+export type { LiveInfo } from "./src/replication/link.ts";
 export { Reader, type WatchOptions, type WatchStreamOptions } from "./src/reader.ts";
 export type {
   WatchCallback,
@@ -39,12 +42,58 @@ export { WatchStream } from "./src/watch/stream.ts";
 export { TransactionOverflowError } from "./src/replication/applier.ts";
 export { FullSyncLoopError } from "./src/replication/sync_loop.ts";
 export type { SentinelOptions } from "./src/discovery/sentinel.ts";
-export type { Pem, TlsOptions } from "./src/net/mod.ts";
+export type { Connector, Endpoint, Pem, TlsOptions, Transport, TransportHandlers } from "./src/net/mod.ts";
 export type { OutcomeOf, ReadCall, ReadName, ReadOutcome } from "./src/read_tx.ts";
 export { type LuaOptions, ReadScript, type ScriptRunOptions } from "./src/scripts.ts";
-export { LuaBudgetError, LuaError, LuaMemoryError, LuaScriptError } from "./src/lua/mod.ts";
-export type { KeyInput, ReadMethods, Text } from "./src/reads/mod.ts";
-export type { AppliedUnit, MirrorEvents } from "./src/replication/replicator.ts";
+export {
+  LuaBudgetError,
+  LuaError,
+  type LuaErrorCode,
+  LuaMemoryError,
+  LuaScriptError,
+  type LuaTable,
+  type LuaValue,
+} from "./src/lua/mod.ts";
+export type {
+  GeoReads,
+  HashReads,
+  KeyInput,
+  KeyspaceReads,
+  ListReads,
+  ReadContext,
+  ReadMethods,
+  SetReads,
+  StringReads,
+  Text,
+  ZsetReads,
+} from "./src/reads/mod.ts";
+// Arguments and results of the reads (see ReadMethods).
+export type { BitfieldToken, BitUnit } from "./src/reads/strings.ts";
+export type { KeyScanOptions, ObjectEncoding } from "./src/reads/keyspace.ts";
+export type { ScanOptions, ScanPage } from "./src/reads/scan.ts";
+export type { LposCountOptions, LposOptions } from "./src/reads/lists.ts";
+export type { SintercardOptions } from "./src/reads/sets.ts";
+export type { HashEntry, HrandfieldOptions, HscanOptions } from "./src/reads/hashes.ts";
+export type {
+  LexBoundInput,
+  RangeLimit,
+  ScoreBound,
+  ScoredMember,
+  ZrangeOptions,
+  ZscanResult,
+  ZsetAlgebraOptions,
+} from "./src/reads/zsets.ts";
+export type { Aggregate } from "./src/ops/zset_aggregate.ts";
+export type {
+  GeoMatch,
+  GeoPosition,
+  GeoReplyOptions,
+  GeoSearchOptions,
+  GeoUnit,
+  WithDetails as GeoWithDetails,
+  WithoutDetails as GeoWithoutDetails,
+} from "./src/reads/geo.ts";
+export type { AppliedUnit, MirrorEvents, MirrorState as ReplicationState } from "./src/replication/replicator.ts";
 export {
   AuthError,
   ConnectionError,

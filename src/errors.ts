@@ -5,7 +5,19 @@
  * @module
  */
 
-/** Stable machine-readable error codes. */
+/**
+ * Stable machine-readable error codes.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, VeidrodelisError } from "../mod.ts";
+ * try {
+ *   await Mirror.fromRdb(new TextEncoder().encode("not an rdb"));
+ * } catch (error) {
+ *   if (error instanceof VeidrodelisError) console.log(error.code); // "RDB"
+ * }
+ * ```
+ */
 export type ErrorCode =
   | "WRONGTYPE"
   | "NOT_READY"
@@ -136,7 +148,19 @@ export class RdbError extends VeidrodelisError {
   }
 }
 
-/** Why an RDB load stopped. */
+/**
+ * Why an RDB load stopped.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, RdbError } from "../mod.ts";
+ * try {
+ *   await Mirror.fromRdb(new TextEncoder().encode("not an rdb"));
+ * } catch (error) {
+ *   if (error instanceof RdbError) console.log(error.reason); // "BAD_MAGIC"
+ * }
+ * ```
+ */
 export type RdbErrorReason =
   | "BAD_MAGIC"
   | "UNSUPPORTED_VERSION"

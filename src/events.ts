@@ -4,7 +4,19 @@
  * @module
  */
 
-/** Listener of one event. */
+/**
+ * Listener of one event.
+ *
+ * @example
+ * ```ts
+ * import { type Listener, Mirror, type MirrorState } from "../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const onState: Listener<MirrorState> = (state) => console.log("mirror is", state);
+ * mirror.on("state", onState);
+ * await mirror.close(); // mirror is closed
+ * ```
+ */
 export type Listener<A> = (payload: A) => void;
 
 /**

@@ -23,12 +23,37 @@ import { defaultConnector } from "./net/mod.ts";
 /**
  * Where a mirror stands: the replication states, or "offline" for a mirror
  * built from an RDB file by {@linkcode Mirror.fromRdb} (read-only, no primary).
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type MirrorState } from "../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const state: MirrorState = mirror.state;
+ * console.log(state); // "offline"
+ * await mirror.close();
+ * ```
  */
 export type MirrorState = LinkState | "offline";
 
 export type { RdbLoadProgress, RdbSource };
 
-/** Options of {@linkcode Mirror.fromRdb}. */
+/**
+ * Options of {@linkcode Mirror.fromRdb}.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type OfflineMirrorOptions } from "../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const options: OfflineMirrorOptions = {
+ *   db: 0,
+ *   showExpired: true, // keep keys whose TTL passed visible (to inspect a snapshot as it was)
+ *   onProgress: ({ bytes, totalBytes, keys }) => console.log(`${bytes}/${totalBytes} bytes, ${keys} keys`),
+ * };
+ * const mirror = await Mirror.fromRdb(emptyRdb, options);
+ * await mirror.close();
+ * ```
+ */
 export interface OfflineMirrorOptions {
   /** Database the mirror's own read methods use (default 0). */
   db?: number;
@@ -62,7 +87,19 @@ interface OfflineInit {
   loadedAt: number;
 }
 
-/** Replication figures of a mirror. */
+/**
+ * Replication figures of a mirror.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type MirrorStats } from "../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const stats: MirrorStats = mirror.stats();
+ * console.log(stats.state, stats.offset, stats.lagBytes, stats.memoryBytes > 0); // "offline" 0 0 true
+ * await mirror.close();
+ * ```
+ */
 export interface MirrorStats {
   /** Current state. */
   state: MirrorState;
@@ -98,8 +135,10 @@ export interface MirrorStats {
   commands: Record<string, number>;
   /** The primary's address of the current (or last) connection; null offline. */
   primary: { host: string; port: number } | null;
-  /** Bytes of WebAssembly memory held by the projection. */
+  /** Bytes of WebAssembly memory held by the projection (reserved: it grows by a quarter at a time). */
   memoryBytes: number;
+  /** Bytes of it in use by keys, values and tables: the analogue of Redis's `used_memory`. */
+  memoryUsedBytes: number;
 }
 
 /**
@@ -170,6 +209,22 @@ export class Mirror extends Reader<string> {
    *   onProgress: ({ bytes, totalBytes, keys }) => console.log(`${bytes}/${totalBytes} bytes, ${keys} keys`),
    * });
    * mirror.get("user:1:name");
+   * await mirror.close();
+   * ```
+   *
+   * @example
+   * ```ts
+   * import { Mirror } from "../mod.ts";
+   * // A snapshot holding one string key, greeting = "hello" (RDB 11, no checksum).
+   * const text = (s: string) => [s.length, ...new TextEncoder().encode(s)];
+   * const rdb = new Uint8Array([
+   *   ...new TextEncoder().encode("REDIS0011"),
+   *   0xfe, 0, // SELECTDB 0
+   *   0, ...text("greeting"), ...text("hello"), // a string key
+   *   0xff, 0, 0, 0, 0, 0, 0, 0, 0, // EOF, no checksum
+   * ]);
+   * const mirror = await Mirror.fromRdb(rdb);
+   * console.log(mirror.get("greeting"), mirror.state, mirror.rdbSummary?.keys); // "hello" "offline" 1
    * await mirror.close();
    * ```
    */
@@ -349,6 +404,7 @@ export class Mirror extends Reader<string> {
       commands: counters.commands,
       primary: replicator.endpoint === null ? null : { ...replicator.endpoint },
       memoryBytes: replicator.store?.memoryBytes() ?? 0,
+      memoryUsedBytes: replicator.store?.usedBytes() ?? 0,
     };
   }
 
@@ -385,14 +441,29 @@ export class Mirror extends Reader<string> {
       commands: {},
       primary: null,
       memoryBytes: this.#source.store?.memoryBytes() ?? 0,
+      memoryUsedBytes: this.#source.store?.usedBytes() ?? 0,
     };
   }
 }
 
 export type { Text };
 
-/** A client of the primary that can run `INFO` (ioredis, node-redis and most clients can). */
+/**
+ * A client of the primary that can run `INFO` (ioredis, node-redis and most clients can).
+ *
+ * @example
+ * ```ts
+ * import type { PrimaryClient } from "../mod.ts";
+ * // ioredis and node-redis clients fit as they are; anything with `info` does:
+ * const client: PrimaryClient = {
+ *   info: (section) => Promise.resolve(`# ${section}\r\nrole:master\r\nmaster_repl_offset:0\r\n`),
+ * };
+ * console.log(await client.info("replication"));
+ * // await mirror.syncWith(client);
+ * ```
+ */
 export interface PrimaryClient {
+  /** Runs `INFO <section>` on the primary and resolves with its reply text. */
   info(section: string): Promise<unknown>;
 }
 

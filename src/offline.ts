@@ -15,7 +15,22 @@ import { StoreLoader } from "./replication/store_loader.ts";
 
 export type { RdbLoadProgress };
 
-/** Where an offline load reads an RDB from: a file path, the bytes, or a stream of chunks. */
+/**
+ * Where an offline load reads an RDB from: a file path, the bytes, or a stream of chunks.
+ *
+ * @example
+ * ```ts
+ * import type { RdbSource } from "../mod.ts";
+ * const fromFile: RdbSource = "/var/lib/redis/dump.rdb"; // read in pieces
+ * const bytes = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * async function* chunks(): AsyncIterable<Uint8Array> {
+ *   yield bytes; // e.g. a ReadableStream of a download
+ * }
+ * const fromBytes: RdbSource = bytes;
+ * const fromStream: RdbSource = chunks();
+ * console.log(typeof fromFile, fromBytes.length, Symbol.asyncIterator in fromStream);
+ * ```
+ */
 export type RdbSource = string | Uint8Array | AsyncIterable<Uint8Array>;
 
 /** Options of {@linkcode loadRdb}. */

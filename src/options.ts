@@ -10,7 +10,22 @@ import { tlsSettings } from "./net/tls_options.ts";
 import type { LuaOptions } from "./scripts.ts";
 import type { SentinelOptions } from "./discovery/sentinel.ts";
 
-/** How to reach the primary and how the mirror behaves. */
+/**
+ * How to reach the primary and how the mirror behaves.
+ *
+ * @example
+ * ```ts
+ * import type { MirrorOptions } from "../mod.ts";
+ * const options: MirrorOptions = {
+ *   url: "rediss://reader:secret@redis.internal:6380/2", // TLS, ACL user, database 2
+ *   tls: { servername: "redis.internal" },
+ *   timeoutMs: 30_000,
+ *   onDivergence: "resync",
+ * };
+ * console.log(options.url);
+ * // const mirror = await Mirror.connect(options);
+ * ```
+ */
 export interface MirrorOptions {
   /**
    * `redis://[[user]:password@]host[:port][/db]` (`rediss://` for TLS);
@@ -29,6 +44,16 @@ export interface MirrorOptions {
   db?: number;
   /** Databases allocated up front (default 16; more are added when the stream selects them). */
   databases?: number;
+  /**
+   * Cap on each projection's WASM memory, in bytes (default: the 4 GiB a
+   * 32-bit WASM memory can address). A write that does not fit raises
+   * `StoreFullError` (an `error` event): the projection keeps serving reads
+   * as of the write before, and the mirror resyncs into a fresh, compact
+   * store; when the data does not fit at all, every full sync fails the
+   * same way and a `FullSyncLoopError` says so (see the README's memory
+   * section).
+   */
+  maxMemoryBytes?: number;
   /** Clock in unix ms used to hide expired keys and resolve relative TTLs (default `Date.now`). */
   clock?: () => number;
   /** Keep keys whose TTL has passed visible to reads (default false, as a Redis replica). */
@@ -87,6 +112,7 @@ export interface ResolvedOptions {
   password: string | undefined;
   db: number;
   databases: number;
+  maxMemoryBytes: number | undefined;
   clock: () => number;
   showExpired: boolean;
   reconnectDelayMs: number;
@@ -124,6 +150,7 @@ export function resolveOptions(options: MirrorOptions): ResolvedOptions {
     password: merged.password,
     db: merged.db ?? 0,
     databases: merged.databases ?? 16,
+    maxMemoryBytes: merged.maxMemoryBytes,
     clock: merged.clock ?? Date.now,
     showExpired: merged.showExpired ?? false,
     reconnectDelayMs: merged.reconnectDelayMs ?? 100,

@@ -12,18 +12,64 @@ import { VeidrodelisError } from "./errors.ts";
 import { checkReadArgs } from "./reads/args.ts";
 import { type ReadContext, type ReadMethods, readTable, type Text } from "./reads/mod.ts";
 
-/** The name of a read (a method of {@linkcode ReadMethods}). */
+/**
+ * The name of a read (a method of {@linkcode ReadMethods}).
+ *
+ * @example
+ * ```ts
+ * import type { ReadName } from "../mod.ts";
+ * const reads: ReadName[] = ["get", "hget", "zrange"];
+ * console.log(reads.length);
+ * ```
+ */
 export type ReadName = keyof ReadMethods<Text>;
 
-/** One read of a transaction: its name, then its arguments as the read method takes them. */
+/**
+ * One read of a transaction: its name, then its arguments as the read method takes them.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type ReadCall } from "../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const calls: ReadCall[] = [["get", "user:1:name"], ["zrange", "scores", 0, -1]];
+ * console.log(mirror.readTx(calls).map((outcome) => outcome.ok)); // [true, true]
+ * await mirror.close();
+ * ```
+ */
 export type ReadCall<T extends Text = string> = {
   [K in ReadName]: readonly [K, ...Parameters<ReadMethods<T>[K]>];
 }[ReadName];
 
-/** What one read of a transaction gave: its value, or the error it threw. */
+/**
+ * What one read of a transaction gave: its value, or the error it threw.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type ReadOutcome } from "../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const [name]: ReadOutcome[] = mirror.readTx([["get", "user:1:name"]]);
+ * console.log(name.ok ? name.value : name.error.message); // null
+ * await mirror.close();
+ * ```
+ */
 export type ReadOutcome<V = unknown> = { ok: true; value: V } | { ok: false; error: Error };
 
-/** The outcome type of one call. */
+/**
+ * The outcome type of one call.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type OutcomeOf } from "../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const [count] = mirror.readTx([["zcard", "scores"]] as const);
+ * const typed: OutcomeOf<string, readonly ["zcard", string]> = count; // ReadOutcome<number>
+ * if (typed.ok) console.log(typed.value + 1); // 1
+ * await mirror.close();
+ * ```
+ */
 export type OutcomeOf<T extends Text, C> = C extends readonly [infer K extends ReadName, ...unknown[]]
   ? ReadOutcome<ReturnType<ReadMethods<T>[K]>>
   : ReadOutcome;

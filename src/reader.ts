@@ -28,13 +28,35 @@ export interface ReadSource {
   watches?: WatchRegistry;
 }
 
-/** Options of a watch. */
+/**
+ * Options of a watch.
+ *
+ * @example
+ * ```ts
+ * import type { WatchOptions } from "../mod.ts";
+ * const stop = new AbortController();
+ * const options: WatchOptions = { signal: stop.signal };
+ * // mirror.watch("user:1", (event) => console.log(event.type), options);
+ * stop.abort(); // ends the watch
+ * console.log(options.signal?.aborted); // true
+ * ```
+ */
 export interface WatchOptions {
   /** Stops the watch when aborted. */
   signal?: AbortSignal;
 }
 
-/** Options of a watch as an async iterator. */
+/**
+ * Options of a watch as an async iterator.
+ *
+ * @example
+ * ```ts
+ * import type { WatchStreamOptions } from "../mod.ts";
+ * const options: WatchStreamOptions = { maxQueued: 1000 };
+ * // for await (const event of mirror.changes({ prefix: "user:" }, options)) console.log(event.type);
+ * console.log(options.maxQueued);
+ * ```
+ */
 export interface WatchStreamOptions extends WatchOptions {
   /** Events the iterator queues before it drops them for one `overflow` event (default 10,000). */
   maxQueued?: number;
@@ -42,18 +64,34 @@ export interface WatchStreamOptions extends WatchOptions {
 
 /**
  * The reads of one database. Every method of {@linkcode ReadMethods} is
- * available; results are strings, or bytes from {@linkcode Reader.bytes}.
+ * available; results are strings, or bytes from {@linkcode Reader.asBytes}.
  *
  * @example
  * ```ts ignore
  * const db3 = mirror.db(3);
- * db3.get("greeting");        // "hello"
- * db3.bytes.get("greeting");  // Uint8Array [104, 101, ...]
+ * db3.get("greeting");          // "hello"
+ * db3.asBytes.get("greeting");  // Uint8Array [104, 101, ...]
  * ```
  */
 export interface Reader<T extends Text = string> extends ReadMethods<T> {}
 
-/** @inheritdoc */
+/**
+ * The reads of one database (a mirror is the reader of its `db` option;
+ * `mirror.db(n)` gives the others): every method of
+ * {@linkcode ReadMethods}, read transactions, watches and Lua read scripts.
+ *
+ * @example
+ * ```ts
+ * import { Mirror } from "../mod.ts";
+ * // An empty RDB (version 11): the smallest snapshot a primary can send.
+ * const empty = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(empty);
+ * const db2 = mirror.db(2);
+ * console.log(db2.database, db2.dbsize(), db2.get("missing")); // 2 0 null
+ * console.log(db2.asBytes.bytes); // true
+ * await mirror.close();
+ * ```
+ */
 export class Reader<T extends Text = string> implements ReadContext {
   readonly #source: ReadSource;
   /** The database this reader reads. */
@@ -69,7 +107,12 @@ export class Reader<T extends Text = string> implements ReadContext {
     this.bytes = bytes;
   }
 
-  /** The live store (part of the read context). */
+  /**
+   * The live store (part of the read context: what read implementations
+   * receive); internal, not part of the public API.
+   *
+   * @ignore
+   */
   get store(): Store {
     const store = this.#source.store;
     if (store === null) throw new NotReadyError();

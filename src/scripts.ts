@@ -19,7 +19,17 @@ import { type HostFunction, LuaEngine, type LuaScript, type LuaValue } from "./l
 import { checkReadArgs } from "./reads/args.ts";
 import { type ReadContext, type ReadDef, readNames, readTable, type Text } from "./reads/mod.ts";
 
-/** Limits and files of the Lua engine (mirror option `lua`). */
+/**
+ * Limits and files of the Lua engine (mirror option `lua`).
+ *
+ * @example
+ * ```ts
+ * import type { LuaOptions, MirrorOptions } from "../mod.ts";
+ * const lua: LuaOptions = { instructionLimit: 10_000_000, memoryLimitBytes: 16 * 1024 * 1024 };
+ * const options: MirrorOptions = { url: "redis://127.0.0.1:6379", lua };
+ * console.log(options.lua?.instructionLimit);
+ * ```
+ */
 export interface LuaOptions {
   /** Lua instructions one run may execute (default 100,000,000); the run then fails with `LuaBudgetError`. */
   instructionLimit?: number;
@@ -29,7 +39,19 @@ export interface LuaOptions {
   wasmFile?: string | URL;
 }
 
-/** Inputs of one run: `KEYS` and `ARGV` as Redis scripts have them. */
+/**
+ * Inputs of one run: `KEYS` and `ARGV` as Redis scripts have them.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type ScriptRunOptions } from "../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const run: ScriptRunOptions = { keys: ["user:1"], args: ["name", 42] };
+ * console.log(await mirror.eval("return { KEYS[1], ARGV[1], ARGV[2] }", run)); // ["user:1", "name", 42]
+ * await mirror.close();
+ * ```
+ */
 export interface ScriptRunOptions {
   /** The script's `KEYS`. */
   keys?: readonly (string | Uint8Array)[];
@@ -213,6 +235,17 @@ function textOf(value: unknown): unknown {
  * const script = await mirror.compile("return ts.hget(KEYS[1], ARGV[1])");
  * script.run({ keys: ["user:1"], args: ["name"] }); // "Alice"
  * script.free();
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { Mirror } from "../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const script = await mirror.compile("return ts.exists(KEYS[1]) == 1 and 'yes' or 'no'");
+ * console.log(script.run({ keys: ["user:1"] })); // "no"
+ * script.free();
+ * await mirror.close();
  * ```
  */
 export class ReadScript {

@@ -501,8 +501,8 @@ export class Store {
     const n = a.length + (b === null ? 0 : b.length);
     if (n > this.scap) this.growScratch(n);
     const sv = this.sv;
-    sv.set(a, 0);
-    if (b !== null) sv.set(b, a.length);
+    copyInto(sv, a, 0);
+    if (b !== null) copyInto(sv, b, a.length);
   }
 
   /** Copies a key and two byte strings into scratch, back to back (key at offset 0). */
@@ -510,9 +510,9 @@ export class Store {
     const n = a.length + b.length + c.length;
     if (n > this.scap) this.growScratch(n);
     const sv = this.sv;
-    sv.set(a, 0);
-    sv.set(b, a.length);
-    sv.set(c, a.length + b.length);
+    copyInto(sv, a, 0);
+    copyInto(sv, b, a.length);
+    copyInto(sv, c, a.length + b.length);
   }
 
   /** Copies a byte string into scratch at `at` (after what put2/put3 wrote); returns its address. */
@@ -2042,4 +2042,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** Copies `from` into `to` at `at`: short arrays by a loop, which beats `set()`'s call overhead. */
+function copyInto(to: Uint8Array, from: Uint8Array, at: number): void {
+  const n = from.length;
+  if (n > 32) return to.set(from, at);
+  for (let i = 0; i < n; i++) to[at + i] = from[i];
 }

@@ -5,7 +5,6 @@
  * @module
  */
 
-import { word } from "./args.ts";
 import { bitmapCommands } from "./bitmaps.ts";
 import { geoCommands } from "./geo.ts";
 import { hashCommands } from "./hashes.ts";
@@ -44,6 +43,39 @@ if (byName.size !== commandList.length) throw new Error("a write command is decl
 /** Longest command name; anything longer cannot be a known command. */
 const longestName = Math.max(...commandList.map((spec) => spec.name.length));
 
+/*
+ * Every replicated command is looked up by its name bytes, so the lookup
+ * hashes them case-insensitively into an open-addressed table of the
+ * declared names instead of building a lower-case string per command.
+ */
+const SLOTS = 1 << Math.ceil(Math.log2(commandList.length * 4));
+const slotSpecs: (CommandSpec | undefined)[] = new Array(SLOTS).fill(undefined);
+const slotNames: Uint8Array[] = new Array(SLOTS).fill(new Uint8Array(0));
+for (const spec of commandList) {
+  const name = new TextEncoder().encode(spec.name);
+  let slot = nameHash(name) & (SLOTS - 1);
+  while (slotSpecs[slot] !== undefined) slot = (slot + 1) & (SLOTS - 1);
+  slotSpecs[slot] = spec;
+  slotNames[slot] = name;
+}
+
+/** A hash of the name with ASCII letters folded to lower case. */
+function nameHash(name: Uint8Array): number {
+  let h = name.length;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ (name[i] | 0x20), 0x9e3779b1);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+/** True when `received` equals the lower-case `declared` name, ignoring the case of ASCII letters. */
+function sameName(received: Uint8Array, declared: Uint8Array): boolean {
+  if (received.length !== declared.length) return false;
+  for (let i = 0; i < received.length; i++) {
+    const c = received[i];
+    if ((c >= 65 && c <= 90 ? c | 0x20 : c) !== declared[i]) return false;
+  }
+  return true;
+}
+
 /**
  * Finds a command by its name as received (any case).
  *
@@ -54,7 +86,11 @@ const longestName = Math.max(...commandList.map((spec) => spec.name.length));
  * ```
  */
 export function lookupCommand(name: Uint8Array): CommandSpec | undefined {
-  return name.length > longestName ? undefined : byName.get(word(name));
+  if (name.length > longestName) return undefined;
+  for (let slot = nameHash(name) & (SLOTS - 1);; slot = (slot + 1) & (SLOTS - 1)) {
+    const spec = slotSpecs[slot];
+    if (spec === undefined || sameName(name, slotNames[slot])) return spec;
+  }
 }
 
 /** True when `argc` (name included) satisfies the declared arity. */

@@ -34,6 +34,10 @@ const ZADD_WORDS = new Map<string, number>([
   ["ch", 0],
 ]);
 
+function both(flags: number, a: number, b: number): boolean {
+  return (flags & a) !== 0 && (flags & b) !== 0;
+}
+
 function parseZadd(args: readonly Uint8Array[], flags: number): ZaddOptions {
   let i = 2;
   for (; i < args.length && args[i].length <= 4; i++) {
@@ -43,12 +47,13 @@ function parseZadd(args: readonly Uint8Array[], flags: number): ZaddOptions {
   }
   const rest = args.length - i;
   if (rest === 0 || rest % 2 !== 0) throw new CommandError(SYNTAX);
-  const has = (f: number) => (flags & f) !== 0;
-  if (has(ZADD_NX) && has(ZADD_XX)) throw new CommandError("XX and NX options at the same time are not compatible");
-  if ((has(ZADD_GT) && has(ZADD_NX)) || (has(ZADD_LT) && has(ZADD_NX)) || (has(ZADD_GT) && has(ZADD_LT))) {
+  if (both(flags, ZADD_NX, ZADD_XX)) throw new CommandError("XX and NX options at the same time are not compatible");
+  if (both(flags, ZADD_GT, ZADD_NX) || both(flags, ZADD_LT, ZADD_NX) || both(flags, ZADD_GT, ZADD_LT)) {
     throw new CommandError("GT, LT, and/or NX options at the same time are not compatible");
   }
-  if (has(ZADD_INCR) && rest > 2) throw new CommandError("INCR option supports a single increment-element pair");
+  if ((flags & ZADD_INCR) !== 0 && rest > 2) {
+    throw new CommandError("INCR option supports a single increment-element pair");
+  }
   // every score is checked before anything is added: the command applies fully or not at all
   const scores: number[] = [];
   for (let j = i; j < args.length; j += 2) scores.push(double(args[j]));

@@ -17,7 +17,21 @@ import type { EndpointSource } from "./endpoints.ts";
 import { type Reply, ReplyError } from "./reply_parser.ts";
 import { messageOf, RespClient } from "./resp_client.ts";
 
-/** Where the sentinels are and which primary to follow (the mirror's `sentinels` option). */
+/**
+ * Where the sentinels are and which primary to follow (the mirror's `sentinels` option).
+ *
+ * @example
+ * ```ts
+ * import type { MirrorOptions, SentinelOptions } from "../../mod.ts";
+ * const sentinels: SentinelOptions = {
+ *   name: "mymaster",
+ *   sentinels: [{ host: "10.0.0.1", port: 26379 }, { host: "10.0.0.2", port: 26379 }],
+ * };
+ * const options: MirrorOptions = { sentinels, password: "primary-secret" };
+ * console.log(options.sentinels?.name);
+ * // const mirror = await Mirror.connect(options);
+ * ```
+ */
 export interface SentinelOptions {
   /** Addresses of the sentinels; any one that answers is enough. */
   sentinels: Endpoint[];

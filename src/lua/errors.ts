@@ -6,7 +6,22 @@
  */
 import { VeidrodelisError } from "../errors.ts";
 
-/** The precise kind of a Lua failure. */
+/**
+ * The precise kind of a Lua failure.
+ *
+ * @example
+ * ```ts
+ * import { LuaError, Mirror } from "../../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * try {
+ *   await mirror.eval("error('boom')");
+ * } catch (error) {
+ *   if (error instanceof LuaError) console.log(error.luaCode); // "LUA_SCRIPT"
+ * }
+ * await mirror.close();
+ * ```
+ */
 export type LuaErrorCode = "LUA_SCRIPT" | "LUA_BUDGET" | "LUA_MEMORY";
 
 /**

@@ -29,7 +29,17 @@
  * @module
  */
 
-/** A value that can cross between JS and Lua. */
+/**
+ * A value that can cross between JS and Lua.
+ *
+ * @example
+ * ```ts
+ * import type { LuaValue } from "../../mod.ts";
+ * const args: LuaValue[] = [null, true, 42, 2n ** 60n, "text", new Uint8Array([0, 255]), [1, 2], { name: "Alice" }];
+ * // await mirror.eval("return #ARGV", { args });
+ * console.log(args.length);
+ * ```
+ */
 export type LuaValue =
   | null
   | boolean
@@ -40,8 +50,18 @@ export type LuaValue =
   | LuaValue[]
   | LuaTable;
 
-/** A Lua table that is not a sequence, as a JS object. */
+/**
+ * A Lua table that is not a sequence, as a JS object.
+ *
+ * @example
+ * ```ts
+ * import type { LuaTable } from "../../mod.ts";
+ * const user: LuaTable = { name: "Alice", tags: ["admin"], score: 1.5 };
+ * console.log(Object.keys(user));
+ * ```
+ */
 export interface LuaTable {
+  /** A field of the table. */
   [key: string]: LuaValue;
 }
 

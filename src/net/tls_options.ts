@@ -4,12 +4,33 @@
  * @module
  */
 
-/** PEM text, as a string or its bytes. */
+/**
+ * PEM text, as a string or its bytes.
+ *
+ * @example
+ * ```ts
+ * import type { Pem } from "../../mod.ts";
+ * const ca: Pem = "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n";
+ * const caBytes: Pem = new TextEncoder().encode(ca); // e.g. the bytes of a file read
+ * console.log(caBytes.length === ca.length);
+ * ```
+ */
 export type Pem = string | Uint8Array;
 
 /**
  * How to secure the connection to the primary. Certificate verification is on
  * unless `rejectUnauthorized` is `false`.
+ *
+ * @example
+ * ```ts
+ * import type { MirrorOptions, TlsOptions } from "../../mod.ts";
+ * const tls: TlsOptions = {
+ *   ca: "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n",
+ *   servername: "redis.internal",
+ * };
+ * const options: MirrorOptions = { host: "10.0.0.5", port: 6380, tls };
+ * console.log(options.tls === tls);
+ * ```
  */
 export interface TlsOptions {
   /** CA certificate(s) in PEM that sign the server's certificate, in addition to the system's roots. */

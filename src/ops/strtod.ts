@@ -53,12 +53,33 @@ export function sortScore(bytes: Uint8Array): number | null {
  */
 export function redisDouble(bytes: Uint8Array): number | null {
   if (bytes.length === 0 || isSpace(bytes[0])) return null;
+  const small = smallInteger(bytes);
+  if (small !== null) return small;
   const parsed = strtod(bytes);
   if (parsed === null || parsed.end !== bytes.length || Number.isNaN(parsed.value)) return null;
   if (!parsed.range) return parsed.value;
   // strtod's ERANGE: Redis 7 refuses ±inf and zero only; fast_float (Redis 8) reports no range error
   if (Number.isFinite(parsed.value) && parsed.value !== 0) return parsed.value;
   return parsed.hex ? null : parsed.value;
+}
+
+/**
+ * Scores are mostly short integers: up to 15 digits with an optional minus
+ * sign convert exactly, so they skip the general parser (and its result
+ * object). Null for anything else.
+ */
+function smallInteger(bytes: Uint8Array): number | null {
+  const n = bytes.length;
+  const negative = bytes[0] === 45;
+  let i = negative ? 1 : 0;
+  if (n - i < 1 || n - i > 15) return null;
+  let value = 0;
+  for (; i < n; i++) {
+    const d = bytes[i] - 48;
+    if (d < 0 || d > 9) return null;
+    value = value * 10 + d;
+  }
+  return negative ? -value : value;
 }
 
 /** Result of {@linkcode strtod}: the value, where conversion stopped, and whether errno would be ERANGE. */

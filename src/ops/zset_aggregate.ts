@@ -14,7 +14,17 @@
 
 import { bytesKey } from "./bytes.ts";
 
-/** How scores of a member present in several inputs combine. */
+/**
+ * How scores of a member present in several inputs combine.
+ *
+ * @example
+ * ```ts
+ * import type { Aggregate } from "../../mod.ts";
+ * const aggregate: Aggregate = "min";
+ * // mirror.zinter(["a", "b"], { aggregate }); // each member with its lowest score
+ * console.log(aggregate);
+ * ```
+ */
 export type Aggregate = "sum" | "min" | "max";
 
 /**

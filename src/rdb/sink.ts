@@ -67,7 +67,19 @@ export interface RdbSink {
   onCollectionEnd?(count: number): void;
 }
 
-/** What a load saw, available while decoding and after `finish()`. */
+/**
+ * What a load saw, available while decoding and after `finish()`.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type RdbSummary } from "../../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const summary: RdbSummary | null = mirror.rdbSummary;
+ * console.log(summary?.magic, summary?.version, summary?.keys); // "REDIS" 11 0
+ * await mirror.close();
+ * ```
+ */
 export interface RdbSummary {
   /** "REDIS" or "VALKEY" ("" before the header was read). */
   magic: string;
@@ -102,7 +114,19 @@ export interface RdbSummary {
   compression: "lz4" | null;
 }
 
-/** How far an RDB load got: reported during a full sync and an offline load. */
+/**
+ * How far an RDB load got: reported during a full sync and an offline load.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type RdbLoadProgress } from "../../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const seen: RdbLoadProgress[] = [];
+ * const mirror = await Mirror.fromRdb(emptyRdb, { onProgress: (progress) => seen.push(progress) });
+ * console.log(seen.at(-1)); // { bytes: 18, totalBytes: 18, keys: 0 }
+ * await mirror.close();
+ * ```
+ */
 export interface RdbLoadProgress {
   /** Bytes of the RDB consumed so far. */
   bytes: number;

@@ -12,12 +12,41 @@ import { WrongTypeError } from "../errors.ts";
 /** A key: a string (UTF-8 encoded) or raw bytes. */
 export type { KeyInput };
 
-/** Results are strings by default, or bytes from a bytes reader. */
+/**
+ * Results are strings by default, or bytes from a bytes reader.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type Reader, type Text } from "../../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const sizeOf = <T extends Text>(reader: Reader<T>, key: string): number => reader.strlen(key);
+ * console.log(sizeOf(mirror, "k"), sizeOf(mirror.asBytes, "k")); // 0 0
+ * await mirror.close();
+ * ```
+ */
 export type Text = string | Uint8Array;
 
-/** What every read implementation receives: the store, database and policies of its reader. */
+/**
+ * What every read implementation receives: the store, database and policies of its reader.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type ReadContext } from "../../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const where = (ctx: ReadContext) => `db ${ctx.database}, ${ctx.bytes ? "bytes" : "strings"}`;
+ * console.log(where(mirror.db(2).asBytes)); // "db 2, bytes"
+ * await mirror.close();
+ * ```
+ */
 export interface ReadContext {
-  /** The live store. */
+  /**
+   * The live store (internal: the read implementations' access to the
+   * projection, not part of the public API).
+   *
+   * @ignore
+   */
   readonly store: Store;
   /** The reader's database. */
   readonly database: number;

@@ -26,13 +26,43 @@ import { decodeScore, GEO_LAT_MAX, GEO_LAT_MIN, GEO_LONG_MAX, GEO_LONG_MIN } fro
 import { asText, type KeyInput, type ReadContext, type ReadTable, type Text } from "./context.ts";
 import { errReply, findZset, integerArg } from "./zsets.ts";
 
-/** A distance unit (any case, as Redis): metres, kilometres, feet, miles. */
+/**
+ * A distance unit (any case, as Redis): metres, kilometres, feet, miles.
+ *
+ * @example
+ * ```ts
+ * import type { GeoUnit } from "../../mod.ts";
+ * const unit: GeoUnit = "km";
+ * // mirror.geodist("Sicily", "Palermo", "Catania", unit); // 166.2742
+ * console.log(unit);
+ * ```
+ */
 export type GeoUnit = "m" | "km" | "ft" | "mi" | "M" | "KM" | "FT" | "MI";
 
-/** A position: `[longitude, latitude]` in degrees. */
+/**
+ * A position: `[longitude, latitude]` in degrees.
+ *
+ * @example
+ * ```ts
+ * import type { GeoPosition } from "../../mod.ts";
+ * const [longitude, latitude]: GeoPosition = [13.361389, 38.115556];
+ * // const [position] = mirror.geopos("Sicily", "Palermo");
+ * console.log(longitude, latitude);
+ * ```
+ */
 export type GeoPosition = [number, number];
 
-/** What a search returns per member and how many (Redis's ASC/DESC, COUNT [ANY], WITH* flags). */
+/**
+ * What a search returns per member and how many (Redis's ASC/DESC, COUNT [ANY], WITH* flags).
+ *
+ * @example
+ * ```ts
+ * import type { GeoReplyOptions } from "../../mod.ts";
+ * const nearestFive: GeoReplyOptions = { asc: true, count: 5, withDist: true };
+ * // mirror.georadiusRo("Sicily", 15, 37, 200, "km", nearestFive);
+ * console.log(nearestFive.count);
+ * ```
+ */
 export interface GeoReplyOptions {
   /** Nearest first (Redis ASC). */
   asc?: boolean;
@@ -50,7 +80,17 @@ export interface GeoReplyOptions {
   withHash?: boolean;
 }
 
-/** GEOSEARCH's options: one centre, one shape, a unit, and what to return. */
+/**
+ * GEOSEARCH's options: one centre, one shape, a unit, and what to return.
+ *
+ * @example
+ * ```ts
+ * import type { GeoSearchOptions } from "../../mod.ts";
+ * const around: GeoSearchOptions = { fromLonLat: [15, 37], byRadius: 200, unit: "km", asc: true };
+ * // mirror.geosearch("Sicily", around); // members within 200 km, nearest first
+ * console.log(around.byRadius);
+ * ```
+ */
 export interface GeoSearchOptions extends GeoReplyOptions {
   /** Centre on this member's position (Redis FROMMEMBER). */
   fromMember?: KeyInput;
@@ -64,8 +104,19 @@ export interface GeoSearchOptions extends GeoReplyOptions {
   unit?: GeoUnit;
 }
 
-/** A search result with the details asked for. */
+/**
+ * A search result with the details asked for.
+ *
+ * @example
+ * ```ts
+ * import type { GeoMatch } from "../../mod.ts";
+ * const match: GeoMatch = { member: "Palermo", dist: 190.4424 };
+ * // const [match] = mirror.geosearch("Sicily", { fromLonLat: [15, 37], byRadius: 200, unit: "km", withDist: true });
+ * console.log(match.member, match.dist);
+ * ```
+ */
 export interface GeoMatch<T extends Text = string> {
+  /** The member's name. */
   member: T;
   /** Distance from the centre in the search unit (rounded to 4 decimals, as Redis replies it). */
   dist?: number;
@@ -75,12 +126,42 @@ export interface GeoMatch<T extends Text = string> {
   coord?: GeoPosition;
 }
 
-/** Options asking for at least one WITH* detail. */
-type WithDetails = { withCoord: true } | { withDist: true } | { withHash: true };
-/** Options asking for no WITH* detail. */
-type WithoutDetails = { withCoord?: false; withDist?: false; withHash?: false };
+/**
+ * Options asking for at least one WITH* detail.
+ *
+ * @example
+ * ```ts
+ * import type { GeoWithDetails } from "../../mod.ts";
+ * const details: GeoWithDetails = { withDist: true }; // results are GeoMatch objects
+ * console.log(details);
+ * ```
+ */
+export type WithDetails = { withCoord: true } | { withDist: true } | { withHash: true };
+/**
+ * Options asking for no WITH* detail.
+ *
+ * @example
+ * ```ts
+ * import type { GeoWithoutDetails } from "../../mod.ts";
+ * const plain: GeoWithoutDetails = {}; // results are member names
+ * console.log(plain);
+ * ```
+ */
+export type WithoutDetails = { withCoord?: false; withDist?: false; withHash?: false };
 
-/** Reads of geospatial indexes (sorted sets of geohashes). */
+/**
+ * Reads of geospatial indexes (sorted sets of geohashes).
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type GeoReads } from "../../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const reads: GeoReads<string> = mirror;
+ * console.log(reads.geopos("places", "Palermo")); // [null]
+ * await mirror.close();
+ * ```
+ */
 export interface GeoReads<T extends Text> {
   /**
    * The `[longitude, latitude]` of each member, `null` for missing members
@@ -119,7 +200,9 @@ export interface GeoReads<T extends Text> {
    * ```
    */
   geosearch(key: KeyInput, options: GeoSearchOptions & WithoutDetails): T[];
+  /** With a WITH* option: `{ member, dist?, hash?, coord? }` objects. */
   geosearch(key: KeyInput, options: GeoSearchOptions & WithDetails): GeoMatch<T>[];
+  /** With the option only known at run time: either result. */
   geosearch(key: KeyInput, options: GeoSearchOptions): T[] | GeoMatch<T>[];
   /** Members within `radius` of a position (Redis `GEORADIUS_RO`); results as {@linkcode GeoReads.geosearch}. */
   georadiusRo(
@@ -130,6 +213,7 @@ export interface GeoReads<T extends Text> {
     unit: GeoUnit,
     options?: GeoReplyOptions & WithoutDetails,
   ): T[];
+  /** With a WITH* option: `{ member, dist?, hash?, coord? }` objects. */
   georadiusRo(
     key: KeyInput,
     longitude: number,
@@ -138,6 +222,7 @@ export interface GeoReads<T extends Text> {
     unit: GeoUnit,
     options: GeoReplyOptions & WithDetails,
   ): GeoMatch<T>[];
+  /** With the option only known at run time: either result. */
   georadiusRo(
     key: KeyInput,
     longitude: number,
@@ -154,6 +239,7 @@ export interface GeoReads<T extends Text> {
     unit: GeoUnit,
     options?: GeoReplyOptions & WithoutDetails,
   ): T[];
+  /** With a WITH* option: `{ member, dist?, hash?, coord? }` objects. */
   georadiusbymemberRo(
     key: KeyInput,
     member: KeyInput,
@@ -161,6 +247,7 @@ export interface GeoReads<T extends Text> {
     unit: GeoUnit,
     options: GeoReplyOptions & WithDetails,
   ): GeoMatch<T>[];
+  /** With the option only known at run time: either result. */
   georadiusbymemberRo(
     key: KeyInput,
     member: KeyInput,

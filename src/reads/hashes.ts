@@ -24,25 +24,69 @@ import {
 import { argumentError, arityError, countArg, cursorArg, iteratorCount } from "./arguments.ts";
 import { scanMatches, type ScanOptions, type ScanPage, scanRequest } from "./scan.ts";
 
-/** A field of a hash with its value. */
+/**
+ * A field of a hash with its value.
+ *
+ * @example
+ * ```ts
+ * import type { HashEntry } from "../../mod.ts";
+ * const entries: HashEntry<string>[] = [{ field: "name", value: "Alice" }];
+ * // const entries = mirror.hrandfield("user:1", 2, { withValues: true });
+ * console.log(Object.fromEntries(entries.map((e) => [e.field, e.value]))); // { name: "Alice" }
+ * ```
+ */
 export interface HashEntry<T extends Text> {
+  /** The field's name. */
   field: T;
+  /** The field's value. */
   value: T;
 }
 
-/** Options of {@linkcode HashReads.hrandfield}. */
+/**
+ * Options of {@linkcode HashReads.hrandfield}.
+ *
+ * @example
+ * ```ts
+ * import type { HrandfieldOptions } from "../../mod.ts";
+ * const options: HrandfieldOptions = { withValues: true };
+ * // mirror.hrandfield("user:1", 2, { withValues: true }); // [{ field, value }, …]
+ * console.log(options.withValues);
+ * ```
+ */
 export interface HrandfieldOptions {
   /** Return `{ field, value }` entries instead of field names (Redis `WITHVALUES`). */
   withValues?: boolean;
 }
 
-/** Options of {@linkcode HashReads.hscan}: Redis's `MATCH`, `COUNT` and (7.4) `NOVALUES`. */
+/**
+ * Options of {@linkcode HashReads.hscan}: Redis's `MATCH`, `COUNT` and (7.4) `NOVALUES`.
+ *
+ * @example
+ * ```ts
+ * import type { HscanOptions } from "../../mod.ts";
+ * const namesOnly: HscanOptions = { match: "addr:*", noValues: true };
+ * // mirror.hscan("user:1", 0, { match: "addr:*", noValues: true }).items; // field names
+ * console.log(namesOnly.noValues);
+ * ```
+ */
 export interface HscanOptions extends ScanOptions {
   /** Return field names only (Redis 7.4 `NOVALUES`). */
   noValues?: boolean;
 }
 
-/** Reads of hashes. */
+/**
+ * Reads of hashes.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type HashReads } from "../../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const reads: HashReads<string> = mirror;
+ * console.log(reads.hget("user:1", "name"), reads.hgetall("user:1")); // null {}
+ * await mirror.close();
+ * ```
+ */
 export interface HashReads<T extends Text> {
   /**
    * The value of `field`, or `null` when the field or the key does not exist (Redis `HGET`).
@@ -94,8 +138,11 @@ export interface HashReads<T extends Text> {
    * ```
    */
   hrandfield(key: KeyInput): T | null;
+  /** With `count`: fields (distinct for `count > 0`, possibly repeated for `count < 0`). */
   hrandfield(key: KeyInput, count: number, options?: HrandfieldOptions & { withValues?: false }): T[];
+  /** With `count` and `{ withValues: true }`: `{ field, value }` entries. */
   hrandfield(key: KeyInput, count: number, options: HrandfieldOptions & { withValues: true }): HashEntry<T>[];
+  /** With the option only known at run time: either result. */
   hrandfield(key: KeyInput, count: number, options?: HrandfieldOptions): T[] | HashEntry<T>[];
   /**
    * One step of a cursor scan over the fields (Redis `HSCAN key cursor
@@ -115,7 +162,9 @@ export interface HashReads<T extends Text> {
    * ```
    */
   hscan(key: KeyInput, cursor: number, options?: HscanOptions & { noValues?: false }): ScanPage<HashEntry<T>>;
+  /** With `{ noValues: true }`: field names only. */
   hscan(key: KeyInput, cursor: number, options: HscanOptions & { noValues: true }): ScanPage<T>;
+  /** With the option only known at run time: either result. */
   hscan(key: KeyInput, cursor: number, options?: HscanOptions): ScanPage<HashEntry<T>> | ScanPage<T>;
   /**
    * Seconds each field has to live, rounded up: -2 when the field (or key)

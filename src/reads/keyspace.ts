@@ -25,13 +25,33 @@ import {
 import { argumentError, cursorArg, iteratorCount } from "./arguments.ts";
 import { type ScanOptions, type ScanPage, scanRequest } from "./scan.ts";
 
-/** Options of {@linkcode KeyspaceReads.scan}: Redis's `MATCH`, `COUNT` and `TYPE`. */
+/**
+ * Options of {@linkcode KeyspaceReads.scan}: Redis's `MATCH`, `COUNT` and `TYPE`.
+ *
+ * @example
+ * ```ts
+ * import type { KeyScanOptions } from "../../mod.ts";
+ * const options: KeyScanOptions = { match: "user:*", count: 100, type: "hash" };
+ * // const { cursor, items } = mirror.scan(0, options);
+ * console.log(options.type);
+ * ```
+ */
 export interface KeyScanOptions extends ScanOptions {
   /** Only keys of this type (Redis `TYPE`, any case: "string", "list", "set", "zset", "hash", "stream", a module type). */
   type?: string;
 }
 
-/** Encoding names of Redis's OBJECT ENCODING. */
+/**
+ * Encoding names of Redis's OBJECT ENCODING.
+ *
+ * @example
+ * ```ts
+ * import type { ObjectEncoding } from "../../mod.ts";
+ * const compact = (encoding: ObjectEncoding | null) => encoding === "listpack" || encoding === "intset";
+ * // compact(mirror.objectEncoding("small:hash"));
+ * console.log(compact("listpack")); // true
+ * ```
+ */
 export type ObjectEncoding =
   | "raw"
   | "int"
@@ -44,7 +64,19 @@ export type ObjectEncoding =
   | "skiplist"
   | "stream";
 
-/** Reads about keys of any type. */
+/**
+ * Reads about keys of any type.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type KeyspaceReads } from "../../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const reads: KeyspaceReads<string> = mirror;
+ * console.log(reads.exists("a", "b"), reads.dbsize(), reads.type("a")); // 0 0 "none"
+ * await mirror.close();
+ * ```
+ */
 export interface KeyspaceReads<T extends Text> {
   /** How many of the keys exist, counting repeats (Redis `EXISTS`). */
   exists(...keys: KeyInput[]): number;

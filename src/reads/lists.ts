@@ -10,7 +10,17 @@ import { type Store, ValueType } from "../_wasm/store.ts";
 import { asText, findOfType, type KeyInput, type ReadContext, type ReadTable, type Text } from "./context.ts";
 import { argumentError } from "./arguments.ts";
 
-/** Options of {@linkcode ListReads.lpos}: Redis's `RANK`, `COUNT` and `MAXLEN`. */
+/**
+ * Options of {@linkcode ListReads.lpos}: Redis's `RANK`, `COUNT` and `MAXLEN`.
+ *
+ * @example
+ * ```ts
+ * import type { LposOptions } from "../../mod.ts";
+ * const lastMatch: LposOptions = { rank: -1 };
+ * // mirror.lpos("letters", "b", lastMatch); // index of the last "b"
+ * console.log(lastMatch.rank);
+ * ```
+ */
 export interface LposOptions {
   /**
    * Which match to start from: 1 (the default) the first, 2 the second …;
@@ -21,13 +31,35 @@ export interface LposOptions {
   maxlen?: number;
 }
 
-/** Options of {@linkcode ListReads.lpos} with `count`: every position is returned as an array. */
+/**
+ * Options of {@linkcode ListReads.lpos} with `count`: every position is returned as an array.
+ *
+ * @example
+ * ```ts
+ * import type { LposCountOptions } from "../../mod.ts";
+ * const everyMatch: LposCountOptions = { count: 0, maxlen: 1000 };
+ * // mirror.lpos("letters", "b", everyMatch); // indexes of every "b" among the first 1000 elements
+ * console.log(everyMatch.count);
+ * ```
+ */
 export interface LposCountOptions extends LposOptions {
   /** Return up to this many matches (0: all of them). */
   count: number;
 }
 
-/** Reads of lists. */
+/**
+ * Reads of lists.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type ListReads } from "../../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const reads: ListReads<string> = mirror;
+ * console.log(reads.llen("queue"), reads.lrange("queue", 0, -1)); // 0 []
+ * await mirror.close();
+ * ```
+ */
 export interface ListReads<T extends Text> {
   /** Number of elements, 0 when the key does not exist (Redis `LLEN`). */
   llen(key: KeyInput): number;
@@ -67,6 +99,7 @@ export interface ListReads<T extends Text> {
    * ```
    */
   lpos(key: KeyInput, element: KeyInput, options?: LposOptions): number | null;
+  /** With `count`: the indexes of up to `count` matches (0: all), `[]` when none. */
   lpos(key: KeyInput, element: KeyInput, options: LposCountOptions): number[];
 }
 

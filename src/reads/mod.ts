@@ -21,7 +21,20 @@ import { type ZsetReads, zsetReads } from "./zsets.ts";
 export type { ArgKind, KeyInput, ReadContext, ReadDef, ReadTable, Text } from "./context.ts";
 export type { GeoReads, HashReads, KeyspaceReads, ListReads, SetReads, StringReads, ZsetReads };
 
-/** Every read, as a method of a reader bound to one database. */
+/**
+ * Every read, as a method of a reader bound to one database.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type ReadMethods } from "../../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * // Code that only reads can take any reader: a mirror, `mirror.db(n)`, or its `asBytes` twin.
+ * const userName = (reads: ReadMethods<string>, id: number) => reads.hget(`user:${id}`, "name") ?? "anonymous";
+ * console.log(userName(mirror, 1), userName(mirror.db(3), 1)); // "anonymous" "anonymous"
+ * await mirror.close();
+ * ```
+ */
 export interface ReadMethods<T extends Text>
   extends StringReads<T>, KeyspaceReads<T>, ListReads<T>, SetReads<T>, HashReads<T>, ZsetReads<T>, GeoReads<T> {}
 

@@ -10,7 +10,17 @@ import type { KeyInput } from "./context.ts";
 
 const encoder = new TextEncoder();
 
-/** Options of the scans: Redis's `MATCH pattern` and `COUNT hint`. */
+/**
+ * Options of the scans: Redis's `MATCH pattern` and `COUNT hint`.
+ *
+ * @example
+ * ```ts
+ * import type { ScanOptions } from "../../mod.ts";
+ * const options: ScanOptions = { match: "tag:*", count: 50 };
+ * // mirror.sscan("tags", 0, options);
+ * console.log(options.match);
+ * ```
+ */
 export interface ScanOptions {
   /** Glob-style pattern (Redis `MATCH`): only matching items are returned. */
   match?: KeyInput;
@@ -18,7 +28,26 @@ export interface ScanOptions {
   count?: number;
 }
 
-/** One step of a cursor scan: the next cursor (0 when done) and the items found by this step. */
+/**
+ * One step of a cursor scan: the next cursor (0 when done) and the items found by this step.
+ *
+ * @example
+ * ```ts
+ * import type { ScanPage } from "../../mod.ts";
+ * // Every item of a scan, page after page (`scanStep` would be e.g. `(c) => mirror.scan(c)`).
+ * function scanAll<I>(scanStep: (cursor: number) => ScanPage<I>): I[] {
+ *   const all: I[] = [];
+ *   let cursor = 0;
+ *   do {
+ *     const page = scanStep(cursor);
+ *     all.push(...page.items);
+ *     cursor = page.cursor;
+ *   } while (cursor !== 0);
+ *   return all;
+ * }
+ * console.log(scanAll(() => ({ cursor: 0, items: ["a", "b"] }))); // ["a", "b"]
+ * ```
+ */
 export interface ScanPage<I> {
   /** Pass it to the next call; 0 means the scan is complete. */
   cursor: number;

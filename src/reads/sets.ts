@@ -21,13 +21,35 @@ import {
 import { argumentError, arityError, countArg, cursorArg, iteratorCount, LONG_LIMIT } from "./arguments.ts";
 import { scanMatches, type ScanOptions, type ScanPage, scanRequest } from "./scan.ts";
 
-/** Options of {@linkcode SetReads.sintercard}. */
+/**
+ * Options of {@linkcode SetReads.sintercard}.
+ *
+ * @example
+ * ```ts
+ * import type { SintercardOptions } from "../../mod.ts";
+ * const options: SintercardOptions = { limit: 10 };
+ * // mirror.sintercard(["tags:a", "tags:b"], options) >= 10; // at least 10 tags in common?
+ * console.log(options.limit);
+ * ```
+ */
 export interface SintercardOptions {
   /** Stop counting at this many members (Redis `LIMIT`; 0, the default, means no limit). */
   limit?: number;
 }
 
-/** Reads of sets. */
+/**
+ * Reads of sets.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type SetReads } from "../../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const reads: SetReads<string> = mirror;
+ * console.log(reads.scard("tags"), reads.sismember("tags", "red")); // 0 0
+ * await mirror.close();
+ * ```
+ */
 export interface SetReads<T extends Text> {
   /**
    * Every member of the set, in byte order; `[]` when the key does not exist
@@ -65,6 +87,7 @@ export interface SetReads<T extends Text> {
    * ```
    */
   srandmember(key: KeyInput): T | null;
+  /** With `count`: distinct members for `count > 0`, possibly repeated ones for `count < 0`. */
   srandmember(key: KeyInput, count: number): T[];
   /**
    * Members of at least one of the sets; missing keys count as empty sets

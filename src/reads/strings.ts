@@ -18,13 +18,45 @@ import {
   type Text,
 } from "./context.ts";
 
-/** The unit of BITCOUNT and BITPOS ranges: bytes (Redis's default) or bits (Redis 7.0+). */
+/**
+ * The unit of BITCOUNT and BITPOS ranges: bytes (Redis's default) or bits (Redis 7.0+).
+ *
+ * @example
+ * ```ts
+ * import type { BitUnit } from "../../mod.ts";
+ * const unit: BitUnit = "bit";
+ * // mirror.bitcount("flags", 0, 7, unit); // set bits among the first 8 bits
+ * console.log(unit);
+ * ```
+ */
 export type BitUnit = "byte" | "bit" | "BYTE" | "BIT";
 
-/** One token of a BITFIELD_RO call: a subcommand, a type, an offset. */
+/**
+ * One token of a BITFIELD_RO call: a subcommand, a type, an offset.
+ *
+ * @example
+ * ```ts
+ * import type { BitfieldToken } from "../../mod.ts";
+ * const ops: BitfieldToken[] = ["GET", "u8", 0, "GET", "i16", "#1"];
+ * // mirror.bitfieldRo("counters", ...ops); // [first byte unsigned, second 16-bit field signed]
+ * console.log(ops.length);
+ * ```
+ */
 export type BitfieldToken = string | number | Uint8Array;
 
-/** Reads of string values. */
+/**
+ * Reads of string values.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type StringReads } from "../../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const reads: StringReads<string> = mirror;
+ * console.log(reads.get("greeting"), reads.strlen("greeting")); // null 0
+ * await mirror.close();
+ * ```
+ */
 export interface StringReads<T extends Text> {
   /**
    * The string value of `key`, or `null` when it does not exist (Redis `GET`).

@@ -35,25 +35,80 @@ import {
   type Text,
 } from "./context.ts";
 
-/** A score bound: a number (inclusive) or Redis's text form: `"1.5"`, `"(1.5"` (exclusive), `"-inf"`, `"+inf"`. */
+/**
+ * A score bound: a number (inclusive) or Redis's text form: `"1.5"`, `"(1.5"` (exclusive), `"-inf"`, `"+inf"`.
+ *
+ * @example
+ * ```ts
+ * import type { ScoreBound } from "../../mod.ts";
+ * const bounds: ScoreBound[] = [10, "(10", "-inf", "+inf"]; // inclusive, exclusive, open ends
+ * // mirror.zcount("scores", "(10", "+inf"); // members scoring above 10
+ * console.log(bounds.length);
+ * ```
+ */
 export type ScoreBound = number | string | Uint8Array;
 
-/** A lex bound, Redis's text form: `"[a"` (inclusive), `"(a"` (exclusive), `"-"`, `"+"` (as text or bytes). */
+/**
+ * A lex bound, Redis's text form: `"[a"` (inclusive), `"(a"` (exclusive), `"-"`, `"+"` (as text or bytes).
+ *
+ * @example
+ * ```ts
+ * import type { LexBoundInput } from "../../mod.ts";
+ * const from: LexBoundInput = "[a";
+ * const to: LexBoundInput = "(c";
+ * // mirror.zrangebylex("names", from, to); // members from "a" (included) to "c" (excluded)
+ * console.log(from, to);
+ * ```
+ */
 export type LexBoundInput = string | Uint8Array;
 
-/** A member with its score. */
+/**
+ * A member with its score.
+ *
+ * @example
+ * ```ts
+ * import type { ScoredMember } from "../../mod.ts";
+ * const top: ScoredMember[] = [{ member: "alice", score: 1200 }];
+ * // const top = mirror.zrange("leaderboard", 0, 9, { rev: true, withScores: true });
+ * for (const { member, score } of top) console.log(member, score);
+ * ```
+ */
 export interface ScoredMember<T extends Text = string> {
+  /** The member. */
   member: T;
+  /** Its score. */
   score: number;
 }
 
-/** LIMIT of the score and lex ranges: skip `offset` members, return at most `count` (negative: all). */
+/**
+ * LIMIT of the score and lex ranges: skip `offset` members, return at most `count` (negative: all).
+ *
+ * @example
+ * ```ts
+ * import type { RangeLimit } from "../../mod.ts";
+ * const secondPage: RangeLimit = { offset: 10, count: 10 };
+ * // mirror.zrangebyscore("scores", "-inf", "+inf", { limit: secondPage });
+ * console.log(secondPage);
+ * ```
+ */
 export interface RangeLimit {
+  /** Members to skip. */
   offset: number;
+  /** Most members returned (negative: all). */
   count: number;
 }
 
-/** Options of {@linkcode ZsetReads.zrange} (Redis 6.2+ ZRANGE's flags). */
+/**
+ * Options of {@linkcode ZsetReads.zrange} (Redis 6.2+ ZRANGE's flags).
+ *
+ * @example
+ * ```ts
+ * import type { ZrangeOptions } from "../../mod.ts";
+ * const topByScore: ZrangeOptions = { by: "score", rev: true, limit: { offset: 0, count: 3 } };
+ * // mirror.zrange("scores", "+inf", "-inf", topByScore); // the three highest scores
+ * console.log(topByScore.by);
+ * ```
+ */
 export interface ZrangeOptions {
   /** Range by score (`start`/`stop` are score bounds) or by lex (lex bounds); by rank (indexes) when absent. */
   by?: "score" | "lex";
@@ -65,7 +120,17 @@ export interface ZrangeOptions {
   withScores?: boolean;
 }
 
-/** Options of ZUNION and ZINTER. */
+/**
+ * Options of ZUNION and ZINTER.
+ *
+ * @example
+ * ```ts
+ * import type { ZsetAlgebraOptions } from "../../mod.ts";
+ * const options: ZsetAlgebraOptions = { weights: [1, 0.5], aggregate: "max" };
+ * // mirror.zunion(["scores:a", "scores:b"], options);
+ * console.log(options.aggregate);
+ * ```
+ */
 export interface ZsetAlgebraOptions {
   /** One multiplication factor per key (Redis WEIGHTS), default 1 each. */
   weights?: readonly number[];
@@ -75,14 +140,37 @@ export interface ZsetAlgebraOptions {
   withScores?: boolean;
 }
 
-/** A ZSCAN step's result. */
+/**
+ * A ZSCAN step's result.
+ *
+ * @example
+ * ```ts
+ * import type { ZscanResult } from "../../mod.ts";
+ * const step: ZscanResult = { cursor: 0, items: [{ member: "alice", score: 1200 }] };
+ * // const step = mirror.zscan("scores", cursor);
+ * console.log(step.cursor === 0 ? "done" : "more"); // "done"
+ * ```
+ */
 export interface ZscanResult<T extends Text = string> {
   /** The cursor for the next call; 0 when the scan is complete. */
   cursor: number;
+  /** Members found by this step, with their scores. */
   items: ScoredMember<T>[];
 }
 
-/** Reads of sorted sets. */
+/**
+ * Reads of sorted sets.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type ZsetReads } from "../../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const reads: ZsetReads<string> = mirror;
+ * console.log(reads.zcard("scores"), reads.zrange("scores", 0, -1)); // 0 []
+ * await mirror.close();
+ * ```
+ */
 export interface ZsetReads<T extends Text> {
   /**
    * The score of `member`, or `null` when the member or the key does not exist (Redis `ZSCORE`).
@@ -103,7 +191,9 @@ export interface ZsetReads<T extends Text> {
    * (Redis 7.2+ `ZRANK … WITHSCORE`).
    */
   zrank(key: KeyInput, member: KeyInput, options?: { withScore?: false }): number | null;
+  /** With `{ withScore: true }`: `{ rank, score }`, or `null`. */
   zrank(key: KeyInput, member: KeyInput, options: { withScore: true }): { rank: number; score: number } | null;
+  /** With the option only known at run time: either result. */
   zrank(
     key: KeyInput,
     member: KeyInput,
@@ -111,7 +201,9 @@ export interface ZsetReads<T extends Text> {
   ): number | { rank: number; score: number } | null;
   /** Rank in descending order (Redis `ZREVRANK`); `{ withScore: true }` as {@linkcode ZsetReads.zrank}. */
   zrevrank(key: KeyInput, member: KeyInput, options?: { withScore?: false }): number | null;
+  /** With `{ withScore: true }`: `{ rank, score }`, or `null`. */
   zrevrank(key: KeyInput, member: KeyInput, options: { withScore: true }): { rank: number; score: number } | null;
+  /** With the option only known at run time: either result. */
   zrevrank(
     key: KeyInput,
     member: KeyInput,
@@ -141,16 +233,20 @@ export interface ZsetReads<T extends Text> {
    * ```
    */
   zrange(key: KeyInput, start: ScoreBound, stop: ScoreBound, options?: ZrangeOptions & { withScores?: false }): T[];
+  /** With `withScores: true`: `{ member, score }` objects. */
   zrange(
     key: KeyInput,
     start: ScoreBound,
     stop: ScoreBound,
     options: ZrangeOptions & { withScores: true },
   ): ScoredMember<T>[];
+  /** With the option only known at run time: either result. */
   zrange(key: KeyInput, start: ScoreBound, stop: ScoreBound, options?: ZrangeOptions): T[] | ScoredMember<T>[];
   /** Members by rank in descending order (Redis `ZREVRANGE`). */
   zrevrange(key: KeyInput, start: number, stop: number, options?: { withScores?: false }): T[];
+  /** With `{ withScores: true }`: `{ member, score }` objects. */
   zrevrange(key: KeyInput, start: number, stop: number, options: { withScores: true }): ScoredMember<T>[];
+  /** With the option only known at run time: either result. */
   zrevrange(key: KeyInput, start: number, stop: number, options?: { withScores?: boolean }): T[] | ScoredMember<T>[];
   /**
    * Members with `min <= score <= max` (bounds as {@linkcode ZsetReads.zcount}),
@@ -167,12 +263,14 @@ export interface ZsetReads<T extends Text> {
     max: ScoreBound,
     options?: { limit?: RangeLimit; withScores?: false },
   ): T[];
+  /** With `withScores: true`: `{ member, score }` objects. */
   zrangebyscore(
     key: KeyInput,
     min: ScoreBound,
     max: ScoreBound,
     options: { limit?: RangeLimit; withScores: true },
   ): ScoredMember<T>[];
+  /** With the option only known at run time: either result. */
   zrangebyscore(
     key: KeyInput,
     min: ScoreBound,
@@ -186,12 +284,14 @@ export interface ZsetReads<T extends Text> {
     min: ScoreBound,
     options?: { limit?: RangeLimit; withScores?: false },
   ): T[];
+  /** With `withScores: true`: `{ member, score }` objects. */
   zrevrangebyscore(
     key: KeyInput,
     max: ScoreBound,
     min: ScoreBound,
     options: { limit?: RangeLimit; withScores: true },
   ): ScoredMember<T>[];
+  /** With the option only known at run time: either result. */
   zrevrangebyscore(
     key: KeyInput,
     max: ScoreBound,
@@ -209,8 +309,11 @@ export interface ZsetReads<T extends Text> {
    * `{ member, score }` objects.
    */
   zrandmember(key: KeyInput): T | null;
+  /** With `count`: distinct members for `count > 0`, possibly repeated ones for `count < 0`. */
   zrandmember(key: KeyInput, count: number, options?: { withScores?: false }): T[];
+  /** With `count` and `{ withScores: true }`: `{ member, score }` objects. */
   zrandmember(key: KeyInput, count: number, options: { withScores: true }): ScoredMember<T>[];
+  /** With the option only known at run time: either result. */
   zrandmember(key: KeyInput, count?: number, options?: { withScores?: boolean }): T | null | T[] | ScoredMember<T>[];
   /**
    * Members present in every key, in (score, member) order (Redis `ZINTER`):
@@ -223,15 +326,21 @@ export interface ZsetReads<T extends Text> {
    * ```
    */
   zinter(keys: readonly KeyInput[], options?: ZsetAlgebraOptions & { withScores?: false }): T[];
+  /** With `withScores: true`: `{ member, score }` objects. */
   zinter(keys: readonly KeyInput[], options: ZsetAlgebraOptions & { withScores: true }): ScoredMember<T>[];
+  /** With the option only known at run time: either result. */
   zinter(keys: readonly KeyInput[], options?: ZsetAlgebraOptions): T[] | ScoredMember<T>[];
   /** Members present in any key, as {@linkcode ZsetReads.zinter} (Redis `ZUNION`). */
   zunion(keys: readonly KeyInput[], options?: ZsetAlgebraOptions & { withScores?: false }): T[];
+  /** With `withScores: true`: `{ member, score }` objects. */
   zunion(keys: readonly KeyInput[], options: ZsetAlgebraOptions & { withScores: true }): ScoredMember<T>[];
+  /** With the option only known at run time: either result. */
   zunion(keys: readonly KeyInput[], options?: ZsetAlgebraOptions): T[] | ScoredMember<T>[];
   /** Members of the first key absent from the others, with their own scores (Redis `ZDIFF`). */
   zdiff(keys: readonly KeyInput[], options?: { withScores?: false }): T[];
+  /** With `{ withScores: true }`: `{ member, score }` objects. */
   zdiff(keys: readonly KeyInput[], options: { withScores: true }): ScoredMember<T>[];
+  /** With the option only known at run time: either result. */
   zdiff(keys: readonly KeyInput[], options?: { withScores?: boolean }): T[] | ScoredMember<T>[];
   /** Size of the intersection, counting up to `limit` when given and not 0 (Redis `ZINTERCARD`). */
   zintercard(keys: readonly KeyInput[], options?: { limit?: number }): number;

@@ -9,10 +9,13 @@
  */
 
 import type { Store } from "../_wasm/store.ts";
-import { arityAccepts, CommandError, lookupCommand, printableCommand } from "../commands/mod.ts";
+import { arityAccepts, CommandError, commandList, lookupCommand, printableCommand } from "../commands/mod.ts";
 import type { ApplyContext, CommandSpec } from "../commands/mod.ts";
 import { DivergenceError, VeidrodelisError } from "../errors.ts";
-import { markerEffect } from "./vdr_tx.ts";
+import { canMark, markerEffect } from "./vdr_tx.ts";
+
+/** The commands that may open or close a `__vdr_tx` transaction: only these need the unit machinery. */
+const MARKING: ReadonlySet<CommandSpec> = new Set(commandList.filter(canMark));
 
 /** One command as applied: the database it ran in, its declaration and its arguments as received. */
 export interface AppliedCommand {
@@ -55,8 +58,32 @@ interface Pending {
   args: readonly Uint8Array[];
 }
 
-/** Counters of what was applied, by command name. */
-export type CommandCounts = Record<string, number>;
+/**
+ * Counters of what was applied, by command (kept per declaration: counting
+ * by name string cost more than some commands take to apply).
+ *
+ * @example
+ * ```ts ignore
+ * const counts = new CommandCounts();
+ * counts.add(lookupCommand(enc("SET"))!);
+ * counts.toRecord(); // { set: 1 }
+ * ```
+ */
+export class CommandCounts {
+  readonly #bySpec = new Map<CommandSpec, number>();
+
+  /** Counts one applied `spec`. */
+  add(spec: CommandSpec): void {
+    this.#bySpec.set(spec, (this.#bySpec.get(spec) ?? 0) + 1);
+  }
+
+  /** The counts by command name. */
+  toRecord(): Record<string, number> {
+    const record: Record<string, number> = {};
+    for (const [spec, n] of this.#bySpec) record[spec.name] = n;
+    return record;
+  }
+}
 
 /**
  * Applies commands to one store, keeping the replication offset exact.
@@ -89,7 +116,7 @@ export class Applier {
     this.#ctx = { store, db: options.db ?? 0, now };
     this.#maxTxCommands = options.maxTransactionCommands ?? 1_000_000;
     this.#maxTxBytes = options.maxTransactionBytes ?? 256 << 20;
-    this.counts = options.counts ?? {};
+    this.counts = options.counts ?? new CommandCounts();
     if (options.inTransaction) this.#tx = [];
   }
 
@@ -143,7 +170,17 @@ export class Applier {
       this.#multiBytes += size;
       return;
     }
+    if (this.#tx === null && (!MARKING.has(spec) || markerEffect(spec, args) === null)) {
+      return this.#applySingle(spec, args, size);
+    }
     this.#unitComplete([{ spec, args }], size);
+  }
+
+  /** The common case, a lone command outside any transaction: applied as a unit of one without buffering. */
+  #applySingle(spec: CommandSpec, args: readonly Uint8Array[], size: number): void {
+    this.#offset += size;
+    const db = this.#ctx.db;
+    if (this.#run(spec, args)) this.#events.onUnitApplied?.([{ db, spec, args }]);
   }
 
   #openMulti(size: number): void {
@@ -229,7 +266,7 @@ export class Applier {
     try {
       spec.apply(this.#ctx, args);
       this.#applied++;
-      this.counts[spec.name] = (this.counts[spec.name] ?? 0) + 1;
+      this.counts.add(spec);
       return true;
     } catch (error) {
       if (error instanceof CommandError || (error instanceof VeidrodelisError && error.code !== "STORE_FULL")) {

@@ -88,7 +88,18 @@ export interface LinkEvents {
   onClose(error: VeidrodelisError): void;
 }
 
-/** What a live link knows about its sync. */
+/**
+ * What a live link knows about its sync.
+ *
+ * @example
+ * ```ts
+ * import type { LiveInfo } from "../../mod.ts";
+ * const onLive = (info: LiveInfo) =>
+ *   console.log(info.partial ? "resumed" : `full sync of ${info.rdb?.keys} keys`, info.replId, info.offset);
+ * onLive({ replId: "8f3c…", offset: 0, partial: true, rdb: null }); // resumed 8f3c… 0
+ * // mirror.on("live", onLive);
+ * ```
+ */
 export interface LiveInfo {
   /** Replication id followed from now on (a `+CONTINUE <id>` brings a new one after a failover). */
   replId: string;
@@ -228,7 +239,7 @@ export class ReplicaLink {
 
   /** Commands applied, by name. */
   get commandCounts(): Record<string, number> {
-    return this.#applier?.counts ?? {};
+    return this.#applier?.counts.toRecord() ?? {};
   }
 
   /** True once the stream is being applied. */

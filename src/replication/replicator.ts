@@ -19,17 +19,37 @@ import { defaultConnector } from "../net/mod.ts";
 import type { ResolvedOptions } from "../options.ts";
 import type { RdbLoadProgress } from "../rdb/mod.ts";
 import { type LiveInfo, ReplicaLink, type ResumePoint } from "./link.ts";
-import type { CommandCounts } from "./applier.ts";
+import { CommandCounts } from "./applier.ts";
 import type { Endpoint } from "../net/mod.ts";
 import { FullSyncLoopError, REPEATED_FULL_SYNC_FAILURES } from "./sync_loop.ts";
 import { dispatchUnit } from "../watch/dispatch.ts";
 import { type EndpointSource, fixedEndpoint } from "../discovery/endpoints.ts";
 import { WatchRegistry } from "../watch/registry.ts";
 
-/** Where the mirror stands. */
+/**
+ * Where the mirror stands.
+ *
+ * @example
+ * ```ts
+ * import type { ReplicationState } from "../../mod.ts";
+ * const serving = (state: ReplicationState) => state === "streaming" || state === "reconnecting";
+ * console.log(serving("reconnecting")); // true: the last projection keeps serving reads
+ * ```
+ */
 export type MirrorState = "initializing" | "replicating" | "streaming" | "reconnecting" | "closed";
 
-/** A unit of the stream that was applied and is readable. */
+/**
+ * A unit of the stream that was applied and is readable.
+ *
+ * @example
+ * ```ts
+ * import type { AppliedUnit } from "../../mod.ts";
+ * const names = (unit: AppliedUnit) => unit.commands.map(([name]) => new TextDecoder().decode(name));
+ * const enc = (s: string) => new TextEncoder().encode(s);
+ * console.log(names({ db: 0, commands: [[enc("SET"), enc("k"), enc("v")]] })); // ["SET"]
+ * // mirror.on("applied", (unit) => console.log(unit.db, names(unit)));
+ * ```
+ */
 export interface AppliedUnit {
   /** Database selected when the unit started. */
   db: number;
@@ -37,7 +57,20 @@ export interface AppliedUnit {
   commands: readonly (readonly Uint8Array[])[];
 }
 
-/** Events of a mirror. */
+/**
+ * Events of a mirror.
+ *
+ * @example
+ * ```ts
+ * import { Mirror, type MirrorEvents } from "../../mod.ts";
+ * const emptyRdb = new Uint8Array([...new TextEncoder().encode("REDIS0011"), 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * const mirror = await Mirror.fromRdb(emptyRdb);
+ * const log = <K extends keyof MirrorEvents>(event: K) => (payload: MirrorEvents[K]) => console.log(event, payload);
+ * mirror.on("state", log("state"));
+ * mirror.on("error", log("error"));
+ * await mirror.close(); // state closed
+ * ```
+ */
 export interface MirrorEvents extends Record<string, unknown> {
   /** The state changed. */
   state: MirrorState;
@@ -70,7 +103,7 @@ export interface ReplicationCounters {
   /** Bytes of the command stream applied into live projections (RDB transfers excluded). */
   bytesApplied: number;
   /** Commands applied since the start, by name. */
-  commands: CommandCounts;
+  commands: Record<string, number>;
 }
 
 /**
@@ -108,7 +141,7 @@ export class Replicator {
   #bytesBefore = 0;
   /** False when the next sync must be a full one (forced, or the projection is suspect). */
   #resumable = true;
-  readonly #counts: CommandCounts = {};
+  readonly #counts: CommandCounts = new CommandCounts();
   #endpoint: Endpoint | null = null;
   readonly ready: Promise<void>;
 
@@ -177,7 +210,7 @@ export class Replicator {
       lastSyncAt: this.#lastSyncAt,
       reconnects: Math.max(0, this.#connects - 1),
       bytesApplied: this.#bytesBefore + (live === null ? 0 : live.offset - live.startOffset),
-      commands: { ...this.#counts },
+      commands: this.#counts.toRecord(),
     };
   }
 
@@ -233,7 +266,7 @@ export class Replicator {
         announcePort: options.announcePort,
         ackIntervalMs: options.ackIntervalMs,
         now: options.clock,
-        createStore: () => new Store({ databases: options.databases }),
+        createStore: () => new Store({ databases: options.databases, maxMemoryBytes: options.maxMemoryBytes }),
         maxTransactionCommands: options.maxTransactionCommands,
         maxTransactionBytes: options.maxTransactionBytes,
         timeoutMs: options.timeoutMs,

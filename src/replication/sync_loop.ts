@@ -28,6 +28,7 @@ export const REPEATED_FULL_SYNC_FAILURES = 3;
 export class FullSyncLoopError extends ConnectionError {
   /** Full resyncs in a row that failed. */
   readonly failures: number;
+  /** `failures` resyncs in a row from `primary` (`host:port`, for the message) failed. */
   constructor(failures: number, primary: string) {
     super(
       `${failures} full resyncs in a row from ${primary} were dropped before the snapshot went live. ` +

@@ -84,11 +84,71 @@ export class RespCommandParser {
     this.#chunkBase = this.#consumed;
     let i = 0;
     while (i < end) {
+      if (this.#state === State.ArrayStart) {
+        i = this.#wholeCommands(chunk, i, end);
+        if (i >= end) break;
+      }
       const start = i;
       i = this.#step(chunk, i, end);
       this.#consumed += i - start;
       this.#commandBytes += i - start;
     }
+  }
+
+  /**
+   * The fast path: parses the commands that lie whole in the chunk from
+   * `i` on, with local state only. It stops at anything it does not take
+   * (a command cut by the chunk's end, or a malformed one), leaving that
+   * to the byte-at-a-time state machine, which reports errors precisely.
+   * A command cut inside its arguments is handed over with the arguments
+   * already complete, so no byte but a partial bulk header is read twice.
+   * Returns the position it stopped at (a command boundary or a handover).
+   */
+  #wholeCommands(chunk: Uint8Array, i: number, end: number): number {
+    const buffer = chunk.buffer, base = chunk.byteOffset;
+    while (i < end && chunk[i] === STAR) {
+      let p = i + 1, argc = 0, digits = 0;
+      for (let c = chunk[p]; c >= 48 && c <= 57 && p < end; c = chunk[++p]) argc = argc * 10 + c - 48, digits++;
+      if (p + 1 >= end || chunk[p] !== CR || chunk[p + 1] !== LF || digits === 0 || digits > 7) return i;
+      if (argc < 1 || argc > MAX_ARGS) return i;
+      p += 2;
+      const args: Uint8Array[] = [];
+      while (args.length < argc) {
+        const header = p;
+        if (p >= end || chunk[p] !== DOLLAR) return this.#handOver(i, header, argc, args);
+        let len = 0;
+        digits = 0;
+        for (let c = chunk[++p]; c >= 48 && c <= 57 && p < end; c = chunk[++p]) len = len * 10 + c - 48, digits++;
+        if (p + 1 >= end || chunk[p] !== CR || chunk[p + 1] !== LF || digits === 0 || digits > 12 || len > MAX_BULK) {
+          return this.#handOver(i, header, argc, args);
+        }
+        const data = p + 2;
+        if (data + len + 2 > end || chunk[data + len] !== CR || chunk[data + len + 1] !== LF) {
+          return this.#handOver(i, header, argc, args);
+        }
+        args.push(len === 0 ? EMPTY : new Uint8Array(buffer, base + data, len));
+        p = data + len + 2;
+      }
+      this.#onCommand(args, p - i);
+      this.#consumed += p - i;
+      i = p;
+    }
+    return i;
+  }
+
+  /**
+   * Leaves a command whose argument at `header` the fast path did not take
+   * to the state machine: with its complete arguments when there are any,
+   * else from its first byte (only the array header is read twice then).
+   */
+  #handOver(start: number, header: number, argc: number, args: Uint8Array[]): number {
+    if (args.length === 0) return start;
+    this.#argc = argc;
+    this.#args = args;
+    this.#commandBytes = header - start;
+    this.#state = State.BulkStart;
+    this.#consumed += header - start;
+    return header;
   }
 
   #step(chunk: Uint8Array, i: number, end: number): number {

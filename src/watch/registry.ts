@@ -26,7 +26,19 @@ interface DbWatches {
   count: number;
 }
 
-/** Stops a watch: call it, or let `using` dispose of it. Idempotent. */
+/**
+ * Stops a watch: call it, or let `using` dispose of it. Idempotent.
+ *
+ * @example
+ * ```ts
+ * import type { Unwatch, WatchCallback } from "../../mod.ts";
+ * const watches: Unwatch[] = [];
+ * const log: WatchCallback = (event) => console.log(event.type);
+ * // watches.push(mirror.watch("user:1", log), mirror.watchPrefix("session:", log));
+ * for (const unwatch of watches) unwatch();
+ * console.log(typeof log);
+ * ```
+ */
 export type Unwatch = (() => void) & Disposable;
 
 /**

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { RespCommandParser } from "../../src/resp/command_parser.ts";
 import { encodeCommand } from "../../src/resp/encode.ts";
 import { ProtocolError } from "../../src/errors.ts";
+import { seededRandom } from "../_support/random.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -78,4 +79,54 @@ test("garbled frames give a ProtocolError with the offset", () => {
       return true;
     });
   }
+});
+
+test("random splits give the same commands, sizes and consumed counts as one push (fast path and state machine)", () => {
+  const random = seededRandom(9);
+  const pick = (n: number) => Math.floor(random() * n);
+  const many: (string | Uint8Array)[][] = [];
+  for (let i = 0; i < 300; i++) {
+    const argc = 1 + pick(5);
+    many.push(Array.from({ length: argc }, () => {
+      const len = [0, 1, 5, 30, 300, 5000][pick(6)];
+      return Uint8Array.from({ length: len }, () => pick(256));
+    }));
+  }
+  const bytes = new Uint8Array(many.flatMap((c) => [...encodeCommand(c)]));
+  const whole = parseAll([bytes]);
+  assert.equal(whole.length, many.length);
+  for (let round = 0; round < 30; round++) {
+    const chunks: Uint8Array[] = [];
+    for (let at = 0; at < bytes.length;) {
+      const n = 1 + pick([3, 40, 700, 9000][round % 4]);
+      chunks.push(bytes.slice(at, at + n));
+      at += n;
+    }
+    const parser = new RespCommandParser(() => {});
+    let seen = 0;
+    for (const c of chunks) {
+      parser.push(c);
+      seen += c.length;
+      assert.equal(parser.consumed, seen);
+    }
+    assert.deepEqual(parseAll(chunks), whole);
+  }
+});
+
+test("a garbled frame reports the same offset however the stream is split", () => {
+  const good = encodeCommand(["SET", "key", "value"]);
+  const bad = enc.encode("*2\r\n$3\r\nSET\r\n$3\r\nabcd\r\n");
+  const bytes = new Uint8Array([...good, ...good, ...bad]);
+  const offsets = new Set<number>();
+  for (const n of [1, 5, 13, 40, bytes.length]) {
+    const parser = new RespCommandParser(() => {});
+    try {
+      for (const c of splitEvery(bytes, n)) parser.push(c);
+      assert.fail("no error");
+    } catch (e) {
+      assert.ok(e instanceof ProtocolError, String(e));
+      offsets.add(e.offset);
+    }
+  }
+  assert.deepEqual([...offsets], [2 * good.length + 20]);
 });
