@@ -139,6 +139,12 @@ export interface MirrorStats {
   memoryBytes: number;
   /** Bytes of it in use by keys, values and tables: the analogue of Redis's `used_memory`. */
   memoryUsedBytes: number;
+  /**
+   * WebAssembly memory of the store a full resync is loading while the old
+   * projection keeps serving (0 when none): the second half of the double
+   * peak of a resync.
+   */
+  syncMemoryBytes: number;
 }
 
 /**
@@ -405,6 +411,7 @@ export class Mirror extends Reader<string> {
       primary: replicator.endpoint === null ? null : { ...replicator.endpoint },
       memoryBytes: replicator.store?.memoryBytes() ?? 0,
       memoryUsedBytes: replicator.store?.usedBytes() ?? 0,
+      syncMemoryBytes: replicator.link?.loadingMemoryBytes ?? 0,
     };
   }
 
@@ -442,6 +449,7 @@ export class Mirror extends Reader<string> {
       primary: null,
       memoryBytes: this.#source.store?.memoryBytes() ?? 0,
       memoryUsedBytes: this.#source.store?.usedBytes() ?? 0,
+      syncMemoryBytes: 0,
     };
   }
 }

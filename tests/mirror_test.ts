@@ -99,4 +99,32 @@ describe("lifecycle", () => {
     await mirror.close();
     await primary.stop();
   });
+
+  test("stats count the memory of both stores while a resync loads (the double peak)", async () => {
+    let syncs = 0;
+    let release!: () => void;
+    const rest = new Promise<void>((resolve) => (release = resolve));
+    const primary = await startFakePrimary({
+      onPsync: async (conn) => {
+        syncs++;
+        const header = Buffer.from(`+FULLRESYNC ${"d".repeat(40)} 0\r\n$${rdb.length}\r\n`);
+        if (syncs === 1) return conn.write(Buffer.concat([header, rdb]));
+        await conn.write(Buffer.concat([header, rdb.subarray(0, rdb.length >> 1)]));
+        await rest;
+        await conn.write(Buffer.concat([rdb.subarray(rdb.length >> 1), encodeCommand(["SET", "generation", "2"])]));
+      },
+    });
+    const mirror = await Mirror.connect({ port: primary.port });
+    const live = mirror.stats();
+    assert.equal(live.syncMemoryBytes, 0);
+    assert.ok(live.memoryUsedBytes > 0 && live.memoryUsedBytes <= live.memoryBytes, JSON.stringify(live));
+    mirror.resync();
+    await waitUntil(() => mirror.stats().syncMemoryBytes > 0, 5000, "the second store");
+    assert.ok(mirror.stats().memoryBytes > 0, "the old store still serves");
+    release();
+    await waitUntil(() => mirror.get("generation") === "2");
+    assert.equal(mirror.stats().syncMemoryBytes, 0);
+    await mirror.close();
+    await primary.stop();
+  });
 });

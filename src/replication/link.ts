@@ -237,6 +237,13 @@ export class ReplicaLink {
     return this.#applier?.db ?? 0;
   }
 
+  /** WebAssembly memory of the store this link is loading and has not handed over yet (0 when none). */
+  get loadingMemoryBytes(): number {
+    const store = this.#store;
+    if (store === null || this.#handedOver || store === this.#config.resume?.store) return 0;
+    return store.memoryBytes();
+  }
+
   /** Commands applied, by name. */
   get commandCounts(): Record<string, number> {
     return this.#applier?.counts.toRecord() ?? {};
