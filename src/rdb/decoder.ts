@@ -408,6 +408,14 @@ export class RdbDecoder {
     return this.base + this.pos;
   }
 
+  /**
+   * The RDB type byte of the value being decoded (its encoding: listpack,
+   * quicklist 2, …), valid inside the sink's callbacks for that value.
+   */
+  get valueType(): number {
+    return this.inner !== null ? this.inner.valueType : this.vtype;
+  }
+
   /** What the load saw so far. */
   get summary(): RdbSummary {
     if (this.inner !== null) {
