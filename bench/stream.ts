@@ -3,8 +3,9 @@
  * connection keeps the RDB and the propagated bytes), replayed
  *
  * - to the Applier directly (RESP parsing + apply, no network),
- * - to a mirror through a fake primary (`+FULLRESYNC`, the recorded RDB,
- *   then the whole stream at once: a backlog to catch up on),
+ * - to a mirror through a replaying primary in its own process
+ *   (bench/replay_primary.ts: `+FULLRESYNC`, the recorded RDB, then the whole
+ *   stream at once: a backlog to catch up on),
  * - to a native `redis-server` replica through the same fake primary
  *   (default config and `repl-diskless-load swapdb`),
  *
@@ -24,7 +25,12 @@ import { Mirror } from "../mod.ts";
 import { Store } from "../src/_wasm/store.ts";
 import { Applier } from "../src/replication/applier.ts";
 import { RespCommandParser } from "../src/resp/mod.ts";
-import { type FakeReplicaConnection, startFakePrimary } from "../tests/_support/fake_primary.ts";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
 import { startRedis } from "../tests/_support/redis_server.ts";
 import { isMain, PauseProbe, printSection, prng, runtime, type Section, settleHeap, sleep, verdict } from "./_util.ts";
 
@@ -117,58 +123,76 @@ function applierRun(recording: Recording): number {
   return ms;
 }
 
-const REPLID = "0123456789abcdef0123456789abcdef01234567";
-
-/** A fake primary serving the recording's RDB on PSYNC; the stream is written by the caller. */
-async function servingPrimary(recording: Recording) {
-  let resolveConn!: (conn: FakeReplicaConnection) => void;
-  const connected = new Promise<FakeReplicaConnection>((resolve) => (resolveConn = resolve));
-  const fake = await startFakePrimary({
-    async onPsync(conn) {
-      await conn.write(`+FULLRESYNC ${REPLID} 0\r\n`);
-      await conn.write(recording.rdb);
-      resolveConn(conn);
-    },
+/**
+ * The recording served by a replaying primary in a child process (bench/replay_primary.ts), so the stream's
+ * writer does not share the event loop whose pauses are measured.
+ */
+async function servingPrimary(recording: Recording): Promise<{ port: number; go(): void; stop(): Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "veidrodelis-stream-"));
+  fs.writeFileSync(path.join(dir, "rdb"), recording.rdb);
+  fs.writeFileSync(path.join(dir, "stream"), recording.stream);
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+  const child = spawn("node", [
+    "--import",
+    "tsx",
+    "bench/replay_primary.ts",
+    path.join(dir, "rdb"),
+    path.join(dir, "stream"),
+  ], {
+    cwd: root,
+    stdio: ["pipe", "pipe", "inherit"],
   });
-  return { fake, connected };
+  const lines = readline.createInterface({ input: child.stdout! });
+  const port = await new Promise<number>((resolve, reject) => {
+    lines.on("line", (line) => line.startsWith("port ") && resolve(Number(line.slice(5))));
+    child.on("exit", (code) => reject(new Error(`replay primary exited (${code})`)));
+  });
+  return {
+    port,
+    go: () => child.stdin!.write("go\n"),
+    stop: async () => {
+      const exited = new Promise((resolve) => child.on("exit", resolve));
+      child.stdin!.end();
+      await exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The mirror catching up on the stream: ms and the longest event-loop pause. */
 async function mirrorRun(recording: Recording): Promise<{ ms: number; pause: number }> {
-  const { fake, connected } = await servingPrimary(recording);
+  const primary = await servingPrimary(recording);
   try {
-    const mirror = await Mirror.connect({ port: fake.port });
-    const conn = await connected;
+    const mirror = await Mirror.connect({ port: primary.port });
     await settleHeap();
     const probe = new PauseProbe();
     probe.start();
     const start = performance.now();
-    void conn.write(recording.stream);
+    primary.go();
     await mirror.waitForOffset(recording.stream.length, { timeoutMs: 600_000 });
     const ms = performance.now() - start;
     const pause = probe.stop();
     await mirror.close();
     return { ms, pause };
   } finally {
-    await fake.stop();
+    await primary.stop();
   }
 }
 
 /** A native replica catching up on the stream: ms from the first byte written to its offset at the end. */
 async function nativeRun(recording: Recording, swapdb: boolean): Promise<number> {
-  const { fake, connected } = await servingPrimary(recording);
+  const primary = await servingPrimary(recording);
   const replica = await startRedis({ config: swapdb ? { "repl-diskless-load": "swapdb" } : {} });
   try {
     const client = replica.client();
-    await client.replicaof("127.0.0.1", fake.port);
-    const conn = await connected;
+    await client.replicaof("127.0.0.1", primary.port);
     for (;;) {
       const info = await client.info("replication");
       if (/master_link_status:up/.test(info) && /master_sync_in_progress:0/.test(info)) break;
       await sleep(2);
     }
     const start = performance.now();
-    void conn.write(recording.stream);
+    primary.go();
     for (;;) {
       const info = await client.info("replication");
       const offset = Number(/slave_repl_offset:(\d+)/.exec(info)?.[1] ?? 0);
@@ -177,7 +201,7 @@ async function nativeRun(recording: Recording, swapdb: boolean): Promise<number>
     }
   } finally {
     await replica.stop();
-    await fake.stop();
+    await primary.stop();
   }
 }
 
@@ -206,7 +230,7 @@ export async function streamApply(commands: number, recording?: Recording): Prom
     header: ["replica", "ms", "commands/s", "vs native", "goal", ""],
     rows: [
       row("Applier directly (parse + apply, no network)", applierMs),
-      row("mirror via a fake primary", mirror.ms, ">= 1.0x native", verdict(rate(mirror.ms) >= best)),
+      row("mirror via a replaying primary (own process)", mirror.ms, ">= 1.0x native", verdict(rate(mirror.ms) >= best)),
       row("native replica (default)", native),
       row("native replica (repl-diskless-load swapdb)", swapdb),
       [
