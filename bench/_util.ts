@@ -152,7 +152,7 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 /** Enables `gc()` on Node when it was not started with `--expose-gc`, then collects. */
 export async function settleHeap(): Promise<void> {
-  if (runtime === "node" && typeof (globalThis as { gc?: unknown }).gc !== "function") {
+  if (runtime !== "bun" && typeof (globalThis as { gc?: unknown }).gc !== "function") {
     try {
       const v8 = await import("node:v8");
       const vm = await import("node:vm");

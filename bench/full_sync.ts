@@ -123,11 +123,12 @@ async function fillCollection(primary: RedisServer, add: (p: Pipeline, from: num
 /**
  * A full collection before each measured load, so that the garbage of
  * filling the primary (millions of pipelined commands) is not collected in
- * the middle of the load and counted as the mirror's pause. Node needs
- * `--expose-gc`, which `setFlagsFromString` enables at run time.
+ * the middle of the load and counted as the mirror's pause. Node and Deno
+ * need `--expose-gc`, which `setFlagsFromString` enables at run time (Bun
+ * has `Bun.gc`).
  */
 function settleHeap(): void {
-  if (runtime === "node" && typeof (globalThis as { gc?: unknown }).gc !== "function") {
+  if (runtime !== "bun" && typeof (globalThis as { gc?: unknown }).gc !== "function") {
     try {
       v8.setFlagsFromString("--expose-gc");
       (globalThis as { gc?: unknown }).gc = vm.runInNewContext("gc");

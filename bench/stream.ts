@@ -230,7 +230,12 @@ export async function streamApply(commands: number, recording?: Recording): Prom
     header: ["replica", "ms", "commands/s", "vs native", "goal", ""],
     rows: [
       row("Applier directly (parse + apply, no network)", applierMs),
-      row("mirror via a replaying primary (own process)", mirror.ms, ">= 1.0x native", verdict(rate(mirror.ms) >= best)),
+      row(
+        "mirror via a replaying primary (own process)",
+        mirror.ms,
+        ">= 1.0x native",
+        verdict(rate(mirror.ms) >= best),
+      ),
       row("native replica (default)", native),
       row("native replica (repl-diskless-load swapdb)", swapdb),
       [

@@ -360,6 +360,15 @@ function storeModule(): WebAssembly.Module {
   return compiled;
 }
 
+/**
+ * Compiles the store's module off the main thread (`WebAssembly.compile`),
+ * so that the first store of a sync does not stall the event loop for the
+ * 4-8 ms a synchronous compile takes. Optional: stores compile on demand.
+ */
+export async function prepareStoreModule(): Promise<void> {
+  if (compiled === null) compiled = await WebAssembly.compile(storeWasmBytes() as BufferSource);
+}
+
 const encoder = new TextEncoder();
 
 /** Buffer's latin1Slice (one char per byte); toString as a fallback. */

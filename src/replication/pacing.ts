@@ -38,7 +38,7 @@ interface Pausable {
 }
 
 /** Longest stretch of RDB decoding before a paced load yields to the event loop, in ms. */
-const PACED_BUSY_MS = 3;
+const PACED_BUSY_MS = 2;
 
 /**
  * Keeps a full sync from stalling the event loop: the RDB is decoded in

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { Store } from "../_wasm/store.ts";
+import { prepareStoreModule, Store } from "../_wasm/store.ts";
 import { type DivergenceError, VeidrodelisError } from "../errors.ts";
 import type { Emitter } from "../events.ts";
 import { defaultConnector } from "../net/mod.ts";
@@ -254,7 +254,7 @@ export class Replicator {
     const options = this.#options;
     let link: ReplicaLink;
     try {
-      const endpoint = await this.#endpoints.current();
+      const [endpoint] = await Promise.all([this.#endpoints.current(), prepareStoreModule()]);
       if (this.#isClosed()) return;
       this.#endpoint = endpoint;
       this.#connects++;
