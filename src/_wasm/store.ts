@@ -20,7 +20,16 @@ import { StoreFullError, VeidrodelisError, WrongTypeError } from "../errors.ts";
 import { Crc64 } from "../rdb/crc64.ts";
 import { storeWasmBytes } from "./store_wasm.ts";
 
-/** A key given by the caller: text (encoded as UTF-8) or raw bytes. */
+/**
+ * A key given by the caller: text (encoded as UTF-8) or raw bytes.
+ *
+ * @example
+ * ```ts
+ * import type { KeyInput } from "../../mod.ts";
+ * const keys: KeyInput[] = ["user:1", new Uint8Array([0xff, 0x00, 0x01])]; // binary keys are bytes
+ * console.log(keys.length); // 2
+ * ```
+ */
 export type KeyInput = string | Uint8Array;
 
 /** Type tags of stored values (assembly/abi.ts T_*). */

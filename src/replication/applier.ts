@@ -50,7 +50,19 @@ export interface ApplierOptions {
   counts?: CommandCounts;
 }
 
-/** A transaction that outgrew the buffer: reported as divergence, so the mirror resyncs. */
+/**
+ * A `__vdr_tx` transaction that outgrew the buffer (`maxTransactionCommands`
+ * / `maxTransactionBytes`): reported as divergence, so the mirror resyncs.
+ *
+ * @example
+ * ```ts
+ * import { DivergenceError, TransactionOverflowError } from "../../mod.ts";
+ * const onDivergence = (error: DivergenceError) =>
+ *   console.log(error instanceof TransactionOverflowError ? "raise maxTransactionCommands" : error.message);
+ * onDivergence(new TransactionOverflowError("a __vdr_tx transaction outgrew its buffer", ["SET", "k", "v"], 0));
+ * // mirror.on("divergence", onDivergence);
+ * ```
+ */
 export class TransactionOverflowError extends DivergenceError {}
 
 interface Pending {
