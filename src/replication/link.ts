@@ -163,6 +163,8 @@ export class ReplicaLink {
   #pacer: LoadPacer | null = null;
   /** Input waiting while the paced load yields to the event loop. */
   #queue: Uint8Array[] = [];
+  /** Bytes in #queue. */
+  #queuedBytes = 0;
   /** `performance.now()` of the last byte received (or of the last moment we were not waiting on the primary). */
   #lastByteAt = performance.now();
   #watchdog: ReturnType<typeof setInterval> | undefined;
@@ -288,6 +290,7 @@ export class ReplicaLink {
     this.#phase = Phase.Closed;
     this.#pacer?.end();
     this.#queue = [];
+    this.#queuedBytes = 0;
     clearInterval(this.#ackTimer);
     clearInterval(this.#watchdog);
     this.#transport?.close();
@@ -317,7 +320,7 @@ export class ReplicaLink {
     // several times a plain Uint8Array's: view the same bytes as a plain one.
     if (chunk.constructor !== Uint8Array) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
     // Input that arrives while earlier input waits (paced load) queues behind it, in order.
-    if (this.#queue.length > 0 || this.#pacer?.paused) this.#queue.push(chunk);
+    if (this.#queue.length > 0 || this.#pacer?.paused) this.#enqueue(chunk, false);
     else this.#feed(chunk);
   }
 
@@ -335,7 +338,7 @@ export class ReplicaLink {
         if (this.#pacer !== null && this.#pacer.spent()) {
           // Also at the end of a chunk: the runtime may hand over many in one go.
           this.#input += at;
-          if (at < chunk.length) this.#queue.unshift(chunk.subarray(at));
+          if (at < chunk.length) this.#enqueue(chunk.subarray(at), true);
           this.#pacer.pause(() => this.#drain());
           return false;
         }
@@ -347,10 +350,20 @@ export class ReplicaLink {
     return true;
   }
 
+  /** Queues input behind the work waiting for its turn (`first`: the rest of the chunk being worked on). */
+  #enqueue(chunk: Uint8Array, first: boolean): void {
+    if (first) this.#queue.unshift(chunk);
+    else this.#queue.push(chunk);
+    this.#queuedBytes += chunk.length;
+    this.#pacer?.queued(this.#queuedBytes);
+  }
+
   /** Runs queued input after a pause, until it is done or the time runs out again. */
   #drain(): void {
     while (this.#queue.length > 0 && this.#phase !== Phase.Closed) {
-      if (!this.#feed(this.#queue.shift()!)) return;
+      const chunk = this.#queue.shift()!;
+      this.#queuedBytes -= chunk.length;
+      if (!this.#feed(chunk)) return;
     }
     this.#pacer?.resume();
   }

@@ -1,6 +1,6 @@
 /**
  * The paced full sync: a snapshot arriving in one huge chunk is decoded a
- * slice at a time, the transport is paused while the event loop gets its
+ * slice at a time, the transport is paused (past the queue's high-water mark) while the event loop gets its
  * turns, and the load still ends with the right content. An in-memory
  * transport plays the primary so that the whole RDB arrives at once (a TCP
  * socket would cut it into 64 KiB reads).
@@ -15,9 +15,9 @@ import { Writer } from "../rdb/_helpers.ts";
 
 const KEYS = 200_000;
 
-function bigRdb(): Uint8Array {
+function bigRdb(keys = KEYS): Uint8Array {
   const w = new Writer().text("REDIS0011").raw(0xfe, 0);
-  for (let i = 0; i < KEYS; i++) w.raw(0).str(`key:${i}`).str(`value:${i}:${"x".repeat(i % 40)}`);
+  for (let i = 0; i < keys; i++) w.raw(0).str(`key:${i}`).str(`value:${i}:${"x".repeat(i % 40)}`);
   return w.raw(0xff).bytes();
 }
 
@@ -56,9 +56,9 @@ function inMemoryPrimary(rdb: Uint8Array, pausable: boolean, counts: Counts): Co
   };
 }
 
-async function syncWith(pausable: boolean): Promise<{ counts: Counts; ticks: number; keys: number }> {
+async function syncWith(pausable: boolean, keys = KEYS): Promise<{ counts: Counts; ticks: number; keys: number }> {
   const counts = { pauses: 0, resumes: 0 };
-  const mirror = new Mirror({ connector: inMemoryPrimary(bigRdb(), pausable, counts) });
+  const mirror = new Mirror({ connector: inMemoryPrimary(bigRdb(keys), pausable, counts) });
   let ticks = 0;
   const ticker = setInterval(() => {
     if (mirror.state === "replicating") ticks++;
@@ -78,6 +78,13 @@ describe("paced full sync", () => {
     assert.equal(keys, KEYS);
     assert.ok(counts.pauses >= 1, `paused ${counts.pauses} times`);
     assert.equal(counts.resumes, counts.pauses, "every pause was resumed");
+    assert.ok(ticks >= 1, `a timer ran ${ticks} times during the load`);
+  });
+
+  test("input under the queue's high-water mark (4 MiB) waits in the queue: yields, but no pause", async () => {
+    const { counts, ticks, keys } = await syncWith(true, 20_000);
+    assert.equal(keys, 20_000);
+    assert.equal(counts.pauses, 0);
     assert.ok(ticks >= 1, `a timer ran ${ticks} times during the load`);
   });
 
