@@ -11,7 +11,7 @@
  * took it all; end of input exits.
  */
 import fs from "node:fs";
-import net from "node:net";
+import type net from "node:net";
 import process from "node:process";
 import readline from "node:readline";
 import { startFakePrimary } from "../tests/_support/fake_primary.ts";
