@@ -284,8 +284,10 @@ describe("faults: the mirror through cuts, stalls, corruption and primary restar
       off();
       assert.equal(mirror.state, "replicating");
       assert.equal(mirror.get("stable"), "yes", "the previous projection serves reads during the transfer");
+      // Kill first, then lift the delay: lifted first, the rest of the transfer could arrive and load before the kill.
+      const restarted = restartPrimary("kill", CONFIG);
       proxy.setDelay(0);
-      await restartPrimary("kill", CONFIG);
+      await restarted;
     });
     assert.equal(mirror.stats().failedFullSyncs - failedBefore, 1);
   });
