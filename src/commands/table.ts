@@ -37,9 +37,6 @@ export const commandList: readonly CommandSpec[] = [
   ...streamControlCommands,
 ];
 
-const byName = new Map<string, CommandSpec>(commandList.map((spec) => [spec.name, spec]));
-if (byName.size !== commandList.length) throw new Error("a write command is declared twice");
-
 /** Longest command name; anything longer cannot be a known command. */
 const longestName = Math.max(...commandList.map((spec) => spec.name.length));
 
@@ -54,7 +51,10 @@ const slotNames: Uint8Array[] = new Array(SLOTS).fill(new Uint8Array(0));
 for (const spec of commandList) {
   const name = new TextEncoder().encode(spec.name);
   let slot = nameHash(name) & (SLOTS - 1);
-  while (slotSpecs[slot] !== undefined) slot = (slot + 1) & (SLOTS - 1);
+  while (slotSpecs[slot] !== undefined) {
+    if (sameName(name, slotNames[slot])) throw new Error(`write command ${spec.name} is declared twice`);
+    slot = (slot + 1) & (SLOTS - 1);
+  }
   slotSpecs[slot] = spec;
   slotNames[slot] = name;
 }

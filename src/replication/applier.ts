@@ -9,13 +9,10 @@
  */
 
 import type { Store } from "../_wasm/store.ts";
-import { arityAccepts, CommandError, commandList, lookupCommand, printableCommand } from "../commands/mod.ts";
+import { arityAccepts, CommandError, lookupCommand, printableCommand } from "../commands/mod.ts";
 import type { ApplyContext, CommandSpec } from "../commands/mod.ts";
 import { DivergenceError, VeidrodelisError } from "../errors.ts";
-import { canMark, markerEffect } from "./vdr_tx.ts";
-
-/** The commands that may open or close a `__vdr_tx` transaction: only these need the unit machinery. */
-const MARKING: ReadonlySet<CommandSpec> = new Set(commandList.filter(canMark));
+import { markerEffect } from "./vdr_tx.ts";
 
 /** One command as applied: the database it ran in, its declaration and its arguments as received. */
 export interface AppliedCommand {
@@ -182,9 +179,7 @@ export class Applier {
       this.#multiBytes += size;
       return;
     }
-    if (this.#tx === null && (!MARKING.has(spec) || markerEffect(spec, args) === null)) {
-      return this.#applySingle(spec, args, size);
-    }
+    if (this.#tx === null && markerEffect(spec, args) === null) return this.#applySingle(spec, args, size);
     this.#unitComplete([{ spec, args }], size);
   }
 

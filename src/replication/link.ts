@@ -241,9 +241,13 @@ export class ReplicaLink {
 
   /** WebAssembly memory of the store this link is loading and has not handed over yet (0 when none). */
   get loadingMemoryBytes(): number {
+    return this.#ownStore?.memoryBytes() ?? 0;
+  }
+
+  /** The store this link built and still owns (not handed over, not the resumed one), or null. */
+  get #ownStore(): Store | null {
     const store = this.#store;
-    if (store === null || this.#handedOver || store === this.#config.resume?.store) return 0;
-    return store.memoryBytes();
+    return store === null || this.#handedOver || store === this.#config.resume?.store ? null : store;
   }
 
   /** Commands applied, by name. */
@@ -296,7 +300,7 @@ export class ReplicaLink {
     this.#transport?.close();
     this.#transport = null;
     // A full resync that never went live: its store is nobody's (wasm memory is not returned by GC soon enough).
-    if (this.#store !== null && !this.#handedOver && this.#store !== this.#config.resume?.store) this.#store.dispose();
+    this.#ownStore?.dispose();
     this.#store = null;
   }
 

@@ -17,11 +17,6 @@ const OPENERS = new Set(["set", "setex", "psetex", "setnx", "getset"]);
 /** Commands that delete it (close one): any argument may be the marker. */
 const CLOSERS = new Set(["del", "unlink", "getdel"]);
 
-/** True for the commands that can open or close a transaction (whatever their arguments). */
-export function canMark(spec: CommandSpec): boolean {
-  return OPENERS.has(spec.name) || CLOSERS.has(spec.name) || spec.name === "flushall";
-}
-
 /** True when `args[1..]` of a closer, or `args[1]` of an opener, is the marker. */
 export function isMarker(arg: Uint8Array | undefined): boolean {
   if (arg === undefined || arg.length !== TX_MARKER.length) return false;

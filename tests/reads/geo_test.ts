@@ -7,11 +7,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { VeidrodelisError, WrongTypeError } from "../../src/errors.ts";
 import type { GeoMatch, GeoReplyOptions, GeoSearchOptions, GeoUnit } from "../../src/reads/geo.ts";
 import { redisCoordinate, redisDistance } from "../../src/reads/geo.ts";
 import { seededRandom } from "../_support/random.ts";
 import { type Oracle, startOracle } from "./_oracle.ts";
+import { mirrorCall, sameOutcome } from "../_support/outcomes.ts";
 
 const random = seededRandom(0x9e0);
 const int = (n: number) => Math.floor(random() * n);
@@ -91,32 +91,6 @@ async function redis(...args: (string | number | Buffer)[]): Promise<unknown> {
   } catch (error) {
     return error;
   }
-}
-
-function mirrorCall(f: () => unknown): unknown {
-  try {
-    return f();
-  } catch (error) {
-    return error;
-  }
-}
-
-/** Both errored with the same Redis text, or neither did (then true). */
-function sameOutcome(mine: unknown, theirs: unknown, what: string): boolean {
-  if (theirs instanceof Error) {
-    assert.ok(
-      mine instanceof Error,
-      `${what}: the primary replied ${theirs.message}, the mirror ${JSON.stringify(mine)}`,
-    );
-    if (theirs.message.startsWith("WRONGTYPE")) assert.ok(mine instanceof WrongTypeError, `${what}: ${mine}`);
-    else {
-      assert.ok(mine instanceof VeidrodelisError && mine.code === "ARGUMENT", `${what}: ${mine}`);
-      assert.equal(mine.message, theirs.message, what);
-    }
-    return false;
-  }
-  if (mine instanceof Error) throw new Error(`${what}: the mirror threw ${mine.message}, the primary replied`);
-  return true;
 }
 
 function closeDistance(mine: number | undefined, theirs: string, what: string): void {

@@ -23,6 +23,7 @@ import { lookupCommand } from "../../src/commands/table.ts";
 import { VeidrodelisError, WrongTypeError } from "../../src/errors.ts";
 import { Reader } from "../../src/reader.ts";
 import { type Oracle, startOracle } from "./_oracle.ts";
+import { assertSameFailure, refused, thrown } from "../_support/outcomes.ts";
 import { seededRandom } from "../_support/random.ts";
 
 const te = new TextEncoder();
@@ -34,37 +35,6 @@ function compareBytes(x: Uint8Array, y: Uint8Array): number {
   const n = Math.min(x.length, y.length);
   for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i];
   return x.length - y.length;
-}
-
-/** The error a read throws (null: none). */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-    return null;
-  } catch (error) {
-    return error;
-  }
-}
-
-/** The error reply of a primary command (null: none). */
-async function refused(p: Promise<unknown>): Promise<Error | null> {
-  try {
-    await p;
-    return null;
-  } catch (error) {
-    return error as Error;
-  }
-}
-
-/** Asserts our read fails as the primary did: WRONGTYPE as WrongTypeError, others with Redis's text. */
-function assertSameFailure(ours: unknown, theirs: Error | null, what: string): void {
-  if (theirs === null) {
-    assert.equal(ours, null, `${what}: the primary answered, we threw ${ours}`);
-    return;
-  }
-  assert.ok(ours instanceof VeidrodelisError, `${what}: the primary refused (${theirs.message}), we did not`);
-  if (theirs.message.startsWith("WRONGTYPE")) assert.ok(ours instanceof WrongTypeError, what);
-  else assert.equal((ours as Error).message, theirs.message, what);
 }
 
 type Field = [field: Uint8Array, value: Uint8Array];

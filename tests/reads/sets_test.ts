@@ -9,6 +9,7 @@ import { ValueType } from "../../src/_wasm/store.ts";
 import { VeidrodelisError, WrongTypeError } from "../../src/errors.ts";
 import { Reader } from "../../src/reader.ts";
 import { type Oracle, startOracle } from "./_oracle.ts";
+import { assertSameFailure, refused, thrown } from "../_support/outcomes.ts";
 import { seededRandom } from "../_support/random.ts";
 
 const te = new TextEncoder();
@@ -23,37 +24,6 @@ function compareBytes(x: Uint8Array, y: Uint8Array): number {
 
 /** A set result as sorted hex strings (order-free comparison of binary members). */
 const asSet = (items: readonly Uint8Array[]) => items.map(hex).sort();
-
-/** The error a read throws (null: none). */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-    return null;
-  } catch (error) {
-    return error;
-  }
-}
-
-/** The error reply of a primary command (null: none). */
-async function refused(p: Promise<unknown>): Promise<Error | null> {
-  try {
-    await p;
-    return null;
-  } catch (error) {
-    return error as Error;
-  }
-}
-
-/** Asserts our read fails as the primary did: WRONGTYPE as WrongTypeError, others with Redis's text. */
-function assertSameFailure(ours: unknown, theirs: Error | null, what: string): void {
-  if (theirs === null) {
-    assert.equal(ours, null, `${what}: the primary answered, we threw ${ours}`);
-    return;
-  }
-  assert.ok(ours instanceof VeidrodelisError, `${what}: the primary refused (${theirs.message}), we did not`);
-  if (theirs.message.startsWith("WRONGTYPE")) assert.ok(ours instanceof WrongTypeError, what);
-  else assert.equal((ours as Error).message, theirs.message, what);
-}
 
 describe("set reads vs the primary", () => {
   let o: Oracle;

@@ -5,10 +5,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { VeidrodelisError, WrongTypeError } from "../../src/errors.ts";
 import type { ScoredMember } from "../../src/reads/zsets.ts";
 import { seededRandom } from "../_support/random.ts";
 import { type Oracle, startOracle } from "./_oracle.ts";
+import { mirrorCall, sameOutcome } from "../_support/outcomes.ts";
 
 const random = seededRandom(0x25e7);
 const int = (n: number) => Math.floor(random() * n);
@@ -126,34 +126,6 @@ async function redis(...args: (string | number | Buffer)[]): Promise<unknown> {
   } catch (error) {
     return error;
   }
-}
-
-/** The mirror's result, or its error. */
-function mirrorCall(f: () => unknown): unknown {
-  try {
-    return f();
-  } catch (error) {
-    return error;
-  }
-}
-
-/** Both errored with the same Redis text, or neither errored (then returns both results). */
-function sameOutcome(mine: unknown, theirs: unknown, what: string): boolean {
-  if (theirs instanceof Error) {
-    assert.ok(
-      mine instanceof Error,
-      `${what}: the primary replied ${theirs.message}, the mirror ${JSON.stringify(mine)}`,
-    );
-    if (theirs.message.startsWith("WRONGTYPE")) {
-      assert.ok(mine instanceof WrongTypeError, `${what}: ${mine}`);
-    } else {
-      assert.ok(mine instanceof VeidrodelisError && mine.code === "ARGUMENT", `${what}: ${mine}`);
-      assert.equal(mine.message, theirs.message, what);
-    }
-    return false;
-  }
-  if (mine instanceof Error) throw new Error(`${what}: the mirror threw ${mine.message}, the primary replied`);
-  return true;
 }
 
 function randomScoreBound(scores: number[]): { arg: number | string; text: string } {
