@@ -92,6 +92,7 @@ export async function loadRdb(source: RdbSource, store: Store, options: LoadRdbO
       n = Math.min(slicer.size, chunk.length - at);
       const t = performance.now();
       dec.push(chunk.subarray(at, at + n));
+      loader.flush(); // the slice's store work belongs to the slice
       const now = performance.now();
       slicer.took(n, now - t);
       if (now - lastYield >= busyMs) {

@@ -1791,6 +1791,17 @@ export class Store {
   }
 
   /**
+   * Writes every buffered record now: strings, or the elements of the
+   * collection being loaded (which stays open). A paced load calls it after
+   * each slice so the slice's store work happens inside the slice: a full
+   * buffer written later could cost several milliseconds at once (the first
+   * writes into a freshly sized table fault in its pages).
+   */
+  loadWriteBuffered(): void {
+    if (this.pending !== PENDING_NONE) this.flushRecords();
+  }
+
+  /**
    * Starts loading a collection (`type` "list" | "set" | "zset" | "hash") at
    * `key` with its TTL (-1 none): elements follow (loadElement, loadMember or
    * loadField), then {@linkcode Store.loadCollectionEnd} installs the key,

@@ -540,6 +540,7 @@ export class ReplicaLink {
     if (this.#pacer === null) return this.#rdb!.push(part);
     const start = performance.now();
     const used = this.#rdb!.push(part);
+    this.#loader!.flush();
     this.#pacer.took(part.length, performance.now() - start);
     return used;
   }

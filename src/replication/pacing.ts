@@ -154,7 +154,6 @@ export class LoadPacer {
 /** Bytes the link may queue while work waits for its turn before the transport is paused. */
 const QUEUE_HIGH_WATER = 4 << 20;
 
-/** Wraps anything thrown while processing input into a typed error. */
 /**
  * Lets timers and I/O run: two macrotask turns. One is not enough on Node:
  * a load resumed by a file read runs in the poll phase, and an immediate

@@ -134,6 +134,19 @@ export class StoreLoader implements RdbSink {
     this.#store.loadCollectionEnd();
   }
 
+  /**
+   * Writes what is buffered so far (strings, or the elements of the
+   * collection being loaded, which stays open): a paced load calls it at the
+   * end of each slice, so that slice sizes bound the store's work.
+   */
+  flush(): void {
+    try {
+      this.#store.loadWriteBuffered();
+    } catch (error) {
+      throw this.#located(error);
+    }
+  }
+
   /** Writes what is still buffered; call it once the decoder finished (required with `batchStrings`). */
   finish(): void {
     try {

@@ -91,6 +91,29 @@ describe("store: bulk loading of collections", () => {
     }
   }
 
+  it("loadWriteBuffered between elements (a paced load's slices) builds the same collections, still hidden", () => {
+    for (const kind of ["list", "set", "zset", "hash"] as const) {
+      const r = seededRandom(7 + kind.length);
+      const els = elements(kind, 3000, r, true);
+      const whole = new Store();
+      const sliced = new Store();
+      load(whole, 0, b("k"), kind, els, 5000, els.length);
+      sliced.loadCollection(0, b("k"), kind, 5000, els.length);
+      els.forEach((e, i) => {
+        if (kind === "zset") sliced.loadMember(e.value, e.score!);
+        else if (kind === "hash") sliced.loadField(e.field!, e.value, e.ttl!);
+        else sliced.loadElement(e.value);
+        if (i % 37 === 0) sliced.loadWriteBuffered();
+      });
+      assert.equal(sliced.find(0, "k"), ValueType.none, `${kind}: nothing visible before the end`);
+      assert.equal(sliced.loadCollectionEnd(), true);
+      assert.deepEqual(storeModel(sliced), storeModel(whole), kind);
+      assertConsistent(sliced);
+      whole.dispose();
+      sliced.dispose();
+    }
+  });
+
   it("a member already loaded: sets keep one, zsets and hashes take the last score / value and TTL", () => {
     const s = new Store();
     s.loadCollection(0, b("s"), "set", -1);
@@ -222,6 +245,19 @@ describe("store: bulk loading of strings", () => {
     assert.equal(s.find(3, "other"), ValueType.string);
     assert.equal(s.foundString(), "db 3");
     assert.equal(s.find(0, "tail"), ValueType.string);
+    assertConsistent(s);
+  });
+
+  it("loadWriteBuffered writes the buffered SETs at once; with nothing buffered it does nothing", () => {
+    const s = new Store();
+    s.loadWriteBuffered();
+    for (let i = 0; i < 100; i++) s.loadString(0, b(`key:${i}`), b(`v${i}`), -1);
+    assert.equal(s.find(0, "key:99"), ValueType.none, "still buffered");
+    s.loadWriteBuffered();
+    assert.equal(s.dbSize(0), 100);
+    s.loadString(0, b("key:100"), b("v100"), -1);
+    s.loadFlush();
+    assert.equal(s.dbSize(0), 101);
     assertConsistent(s);
   });
 
