@@ -3,9 +3,9 @@
  * connection keeps the RDB and the propagated bytes), replayed
  *
  * - to the Applier directly (RESP parsing + apply, no network),
- * - to a mirror through a replaying primary in its own process
- *   (bench/replay_primary.ts: `+FULLRESYNC`, the recorded RDB, then the whole
- *   stream at once: a backlog to catch up on),
+ * - to a mirror in a process of its own (bench/mirror_host.ts) through a
+ *   replaying primary in another (bench/replay_primary.ts: `+FULLRESYNC`,
+ *   the recorded RDB, then the whole stream at once: a backlog to catch up on),
  * - to a native `redis-server` replica through the same fake primary
  *   (default config and `repl-diskless-load swapdb`),
  *
@@ -21,7 +21,6 @@
  */
 import { Buffer } from "node:buffer";
 import net from "node:net";
-import { Mirror } from "../mod.ts";
 import { Store } from "../src/_wasm/store.ts";
 import { Applier } from "../src/replication/applier.ts";
 import { RespCommandParser } from "../src/resp/mod.ts";
@@ -32,7 +31,8 @@ import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { startRedis } from "../tests/_support/redis_server.ts";
-import { isMain, PauseProbe, printSection, prng, runtime, type Section, settleHeap, sleep, verdict } from "./_util.ts";
+import { isMain, printSection, prng, runtime, type Section, sleep, verdict } from "./_util.ts";
+import { type HostTiming, startMirrorHost } from "./mirror_host.ts";
 
 const MARKER = "bench-stream-end-marker";
 
@@ -159,22 +159,20 @@ async function servingPrimary(recording: Recording): Promise<{ port: number; go(
   };
 }
 
-/** The mirror catching up on the stream: ms and the longest event-loop pause. */
-async function mirrorRun(recording: Recording): Promise<{ ms: number; pause: number }> {
+/**
+ * The mirror, in a process of its own (bench/mirror_host.ts), catching up on the stream: ms and the longest
+ * event-loop pause.
+ */
+async function mirrorRun(recording: Recording): Promise<HostTiming> {
   const primary = await servingPrimary(recording);
+  const host = await startMirrorHost();
   try {
-    const mirror = await Mirror.connect({ port: primary.port });
-    await settleHeap();
-    const probe = new PauseProbe();
-    probe.start();
-    const start = performance.now();
-    primary.go();
-    await mirror.waitForOffset(recording.stream.length, { timeoutMs: 600_000 });
-    const ms = performance.now() - start;
-    const pause = probe.stop();
-    await mirror.close();
-    return { ms, pause };
+    await host.connect(primary.port);
+    const timing = await host.catchUp(recording.stream.length, () => primary.go());
+    await host.close();
+    return timing;
   } finally {
+    await host.stop();
     await primary.stop();
   }
 }
@@ -231,7 +229,7 @@ export async function streamApply(commands: number, recording?: Recording): Prom
     rows: [
       row("Applier directly (parse + apply, no network)", applierMs),
       row(
-        "mirror via a replaying primary (own process)",
+        "mirror in its own process, via a replaying primary",
         mirror.ms,
         ">= 1.0x native",
         verdict(rate(mirror.ms) >= best),

@@ -89,9 +89,16 @@ export class LoadPacer {
 
   /** Input arrived: starts a stretch of work unless one is running. */
   begin(): void {
-    if (this.#since !== 0) return;
+    if (this.#since === 0) this.#startStretch();
+  }
+
+  /**
+   * A stretch lasts until the runtime gets back to its loop (an immediate
+   * runs then): input that arrives in the same turn after the queue was
+   * drained continues it, instead of starting with a fresh budget.
+   */
+  #startStretch(): void {
     this.#since = performance.now();
-    // The stretch ends when the runtime gets back to its loop (an immediate runs then).
     setImmediate(() => {
       if (!this.#waiting) this.#since = 0;
     });
@@ -126,7 +133,7 @@ export class LoadPacer {
     yieldToEventLoop().then(() => {
       this.#drainPending = false;
       if (this.#ended) return;
-      this.#since = performance.now();
+      this.#startStretch();
       drain();
     });
   }
@@ -135,7 +142,6 @@ export class LoadPacer {
   resume(): void {
     if (!this.#waiting) return;
     this.#waiting = false;
-    this.#since = 0;
     if (this.#transportPaused && !this.#ended) this.#transport.resume();
     this.#transportPaused = false;
   }

@@ -10,7 +10,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Mirror } from "../../mod.ts";
 import type { Connector, Transport, TransportHandlers } from "../../src/net/mod.ts";
-import { Slicer } from "../../src/replication/pacing.ts";
+import { LoadPacer, Slicer } from "../../src/replication/pacing.ts";
 import { Writer } from "../rdb/_helpers.ts";
 
 const KEYS = 200_000;
@@ -91,6 +91,32 @@ describe("paced full sync", () => {
   test("a transport without pause/resume: the chunk is decoded as it comes, with the same content", async () => {
     const { keys } = await syncWith(false);
     assert.equal(keys, KEYS);
+  });
+});
+
+describe("LoadPacer", () => {
+  const busy = (ms: number) => {
+    const until = performance.now() + ms;
+    while (performance.now() < until) { /* work */ }
+  };
+  const pausable = (): Transport => ({ write() {}, close() {}, pause() {}, resume() {} });
+
+  test("input arriving in the same turn after a drain continues the stretch: no fresh budget", async () => {
+    const pacer = LoadPacer.for(pausable())!;
+    pacer.begin();
+    busy(3);
+    assert.equal(pacer.spent(), true);
+    const afterDrain = await new Promise<boolean>((resolve) =>
+      pacer.pause(() => {
+        busy(3); // the queued input
+        pacer.resume();
+        pacer.begin(); // more input in the same turn
+        resolve(pacer.spent());
+      })
+    );
+    assert.equal(afterDrain, true, "the turn's budget is spent");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(pacer.spent(), false, "a new turn starts a new stretch");
   });
 });
 
