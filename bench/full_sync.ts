@@ -28,13 +28,14 @@
  * paced link, src/replication/pacing.ts), and once more over the same
  * transport without pause()/resume() (each chunk decoded as it arrives).
  */
-import { copyFileSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { Mirror } from "../mod.ts";
 import { type HostTiming, type MirrorHost, startMirrorHost } from "./mirror_host.ts";
+import { rdbTransfer, startReplayPrimary } from "./replay_primary.ts";
 import { type RedisServer, startRedis } from "../tests/_support/redis_server.ts";
 import {
   collectGarbage,
@@ -159,6 +160,21 @@ async function mirrorSync(host: MirrorHost, primary: RedisServer, paced = true):
   return timing;
 }
 
+/** Mirror full syncs of the RDB `file` served by a replaying primary (bench/replay_primary.ts). */
+async function replayedSyncs(host: MirrorHost, file: string, runs: number): Promise<HostTiming[]> {
+  const primary = await startReplayPrimary(rdbTransfer(readFileSync(file)), new Uint8Array(0));
+  try {
+    const timings: HostTiming[] = [];
+    for (let run = 0; run < runs; run++) {
+      timings.push(await host.connect(primary.port));
+      await host.close();
+    }
+    return timings;
+  } finally {
+    await primary.stop();
+  }
+}
+
 /** One native replica full sync: ms from REPLICAOF to link up with nothing loading. */
 async function nativeSync(primary: RedisServer, diskless: boolean): Promise<number> {
   await primaryIdle(primary);
@@ -261,6 +277,7 @@ export async function fullSync(options: FullSyncOptions = {}): Promise<Section[]
         native.push(await nativeSync(primary, false));
         swapdb.push(await nativeSync(primary, true));
       }
+      const replayed = await replayedSyncs(host, file, RUNS);
       const m = median(mirror.map((r) => r.ms)), n = median(native), s = median(swapdb);
       const worst = mirror.reduce((a, b) => (b.pause > a.pause ? b : a));
       const pause = worst.pause;
@@ -276,8 +293,9 @@ export async function fullSync(options: FullSyncOptions = {}): Promise<Section[]
         pause.toFixed(1),
         verdict(pause <= 10),
         worst.runQueueWaitMs === null ? "-" : worst.runQueueWaitMs.toFixed(0),
+        Math.max(...replayed.map((r) => r.pause)).toFixed(1),
       ]);
-      const entry: Record<string, unknown> = { dataset: dataset.name, rdbMiB, mirror, native, swapdb };
+      const entry: Record<string, unknown> = { dataset: dataset.name, rdbMiB, mirror, native, swapdb, replayed };
       data.push(entry);
       if (!extras) continue;
       const u = median(unpaced.map((r) => r.ms));
@@ -319,13 +337,16 @@ export async function fullSync(options: FullSyncOptions = {}): Promise<Section[]
       "max pause ms",
       "<= 10 ms",
       "CPU wait ms",
+      "pause, replayed",
     ],
     rows: syncRows,
     notes: [
       "(mirror: Mirror.connect to ready, in a process of its own; native: REPLICAOF to link up, default /",
       " repl-diskless-load swapdb; goal: the mirror no slower than the faster native; max pause: longest",
       " event-loop stall during the mirror's syncs; CPU wait: in that sync, the time the mirror's main thread",
-      " was ready to run but waited for a CPU, the primary's snapshot child and its relay being busy too)",
+      " was ready to run but waited for a CPU, the primary's snapshot child and its relay being busy too;",
+      " pause, replayed: the longest stall when the same RDB comes from a replaying primary, which leaves",
+      " the mirror a CPU of its own)",
     ],
     data: { elements: ELEMENTS, runs: RUNS, datasets: data },
   }];

@@ -24,15 +24,10 @@ import net from "node:net";
 import { Store } from "../src/_wasm/store.ts";
 import { Applier } from "../src/replication/applier.ts";
 import { RespCommandParser } from "../src/resp/mod.ts";
-import { spawn } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import readline from "node:readline";
-import { fileURLToPath } from "node:url";
 import { startRedis } from "../tests/_support/redis_server.ts";
 import { isMain, printSection, prng, runtime, type Section, sleep, verdict } from "./_util.ts";
 import { type HostTiming, startMirrorHost } from "./mirror_host.ts";
+import { startReplayPrimary } from "./replay_primary.ts";
 
 const MARKER = "bench-stream-end-marker";
 
@@ -124,47 +119,11 @@ function applierRun(recording: Recording): number {
 }
 
 /**
- * The recording served by a replaying primary in a child process (bench/replay_primary.ts), so the stream's
- * writer does not share the event loop whose pauses are measured.
- */
-async function servingPrimary(recording: Recording): Promise<{ port: number; go(): void; stop(): Promise<void> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "veidrodelis-stream-"));
-  fs.writeFileSync(path.join(dir, "rdb"), recording.rdb);
-  fs.writeFileSync(path.join(dir, "stream"), recording.stream);
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-  const child = spawn("node", [
-    "--import",
-    "tsx",
-    "bench/replay_primary.ts",
-    path.join(dir, "rdb"),
-    path.join(dir, "stream"),
-  ], {
-    cwd: root,
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const lines = readline.createInterface({ input: child.stdout! });
-  const port = await new Promise<number>((resolve, reject) => {
-    lines.on("line", (line) => line.startsWith("port ") && resolve(Number(line.slice(5))));
-    child.on("exit", (code) => reject(new Error(`replay primary exited (${code})`)));
-  });
-  return {
-    port,
-    go: () => child.stdin!.write("go\n"),
-    stop: async () => {
-      const exited = new Promise((resolve) => child.on("exit", resolve));
-      child.stdin!.end();
-      await exited;
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
  * The mirror, in a process of its own (bench/mirror_host.ts), catching up on the stream: ms and the longest
  * event-loop pause.
  */
 async function mirrorRun(recording: Recording): Promise<HostTiming> {
-  const primary = await servingPrimary(recording);
+  const primary = await startReplayPrimary(recording.rdb, recording.stream);
   const host = await startMirrorHost();
   try {
     await host.connect(primary.port);
@@ -179,7 +138,7 @@ async function mirrorRun(recording: Recording): Promise<HostTiming> {
 
 /** A native replica catching up on the stream: ms from the first byte written to its offset at the end. */
 async function nativeRun(recording: Recording, swapdb: boolean): Promise<number> {
-  const primary = await servingPrimary(recording);
+  const primary = await startReplayPrimary(recording.rdb, recording.stream);
   const replica = await startRedis({ config: swapdb ? { "repl-diskless-load": "swapdb" } : {} });
   try {
     const client = replica.client();
