@@ -3,6 +3,7 @@
  * per runtime, table printing.
  */
 
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { seededRandom } from "../tests/_support/random.ts";
@@ -105,6 +106,18 @@ export class PauseProbe {
     clearTimeout(this.#timer);
     const now = performance.now();
     return Math.max(this.#max, now - this.#last);
+  }
+}
+
+/**
+ * The calling thread's time spent ready to run but waiting for a CPU so
+ * far, in ms (Linux schedstat; null where /proc does not tell).
+ */
+export function runQueueWait(): number | null {
+  try {
+    return Number(fs.readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[1]) / 1e6;
+  } catch {
+    return null;
   }
 }
 

@@ -15,7 +15,17 @@
 import { spawn } from "node:child_process";
 import { Mirror } from "../mod.ts";
 import { startRedis } from "../tests/_support/redis_server.ts";
-import { isMain, PauseProbe, printSection, runtime, type Section, settleHeap, sleep, verdict } from "./_util.ts";
+import {
+  isMain,
+  PauseProbe,
+  printSection,
+  runQueueWait,
+  runtime,
+  type Section,
+  settleHeap,
+  sleep,
+  verdict,
+} from "./_util.ts";
 
 const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
 
@@ -28,6 +38,7 @@ export async function keepUp(requests: number): Promise<Section[]> {
     const mirror = await Mirror.connect({ port: primary.port });
     await settleHeap();
     const probe = new PauseProbe();
+    const waitBefore = runQueueWait();
     probe.start();
     const samples: { t: number; lag: number }[] = [];
     const start = performance.now();
@@ -67,6 +78,8 @@ export async function keepUp(requests: number): Promise<Section[]> {
     await mirror.waitForOffset(finalOffset, { timeoutMs: 120_000 });
     const catchUpMs = performance.now() - endAt;
     const pause = probe.stop();
+    const waitAfter = runQueueWait();
+    const cpuWaitMs = waitBefore === null || waitAfter === null ? null : waitAfter - waitBefore;
     const keys = mirror.dbsize();
     const lags = samples.map((s) => s.lag);
     const maxLag = Math.max(0, ...lags);
@@ -86,9 +99,10 @@ export async function keepUp(requests: number): Promise<Section[]> {
         ["mean lag during the run, bytes", Math.round(meanLag).toLocaleString("en"), "", ""],
         ["time to lag 0 after the benchmark ended, ms", catchUpMs.toFixed(0), "<= 1000 ms", verdict(catchUpMs <= 1000)],
         ["longest event-loop pause (run + catch-up), ms", pause.toFixed(1), "<= 10 ms", verdict(pause <= 10)],
+        ["time the main thread waited for a CPU meanwhile, ms", cpuWaitMs?.toFixed(0) ?? "-", "", ""],
       ],
       notes: [`(lag: the primary's master_repl_offset minus the mirror's applied offset; ${keys} keys at the end)`],
-      data: { requests, rps, benchMs, catchUpMs, pause, samples },
+      data: { requests, rps, benchMs, catchUpMs, pause, cpuWaitMs, samples },
     };
 
     // --- a full resync replacing this projection: memory peak with two stores alive

@@ -22,14 +22,13 @@
  * with fewer cores than busy processes, that wait is part of every pause.
  */
 import { spawn } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Mirror } from "../mod.ts";
 import { type Connector, defaultConnector } from "../src/net/mod.ts";
-import { isMain, PauseProbe, runtime } from "./_util.ts";
+import { isMain, PauseProbe, runQueueWait, runtime } from "./_util.ts";
 
 /** What a timed request answers. */
 export interface HostTiming {
@@ -89,15 +88,6 @@ export async function startMirrorHost(): Promise<MirrorHost> {
       await exited;
     },
   };
-}
-
-/** The main thread's time spent waiting for a CPU so far, ms (null where /proc does not tell). */
-function runQueueWait(): number | null {
-  try {
-    return Number(fs.readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[1]) / 1e6;
-  } catch {
-    return null;
-  }
 }
 
 /** The runtime's own transport without pause()/resume(): each chunk is decoded as it arrives. */
