@@ -27,6 +27,22 @@ export function medianNs(batches: number, perBatch: number, body: (batch: number
   return samples[Math.floor(samples.length / 2)];
 }
 
+/**
+ * Like {@link medianNs} for several contenders at once, their batches taking
+ * turns (a, b, c, a, b, c, …): the median ns per operation of each.
+ */
+export function interleavedMedianNs(batches: number, perBatch: number, bodies: (() => void)[]): number[] {
+  const samples: number[][] = bodies.map(() => []);
+  for (let b = 0; b < batches; b++) {
+    bodies.forEach((body, i) => {
+      const start = performance.now();
+      body();
+      samples[i].push(((performance.now() - start) * 1e6) / perBatch);
+    });
+  }
+  return samples.map((s) => median(s));
+}
+
 /** Async variant of {@link medianNs}. */
 export async function medianNsAsync(
   batches: number,

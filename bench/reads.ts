@@ -18,8 +18,8 @@ import { Mirror } from "../mod.ts";
 import { startRedis } from "../tests/_support/redis_server.ts";
 import {
   heapUsed,
+  interleavedMedianNs,
   isMain,
-  medianNs,
   medianNsAsync,
   printSection,
   prng,
@@ -73,16 +73,19 @@ export async function pointReads(keys: number): Promise<Section[]> {
     const mapBytesPerKey = (heapUsed() - heapBeforeMap) / keys;
 
     let sink = 0;
-    const keyBuildNs = medianNs(BATCHES, LOOKUPS_PER_BATCH, () => {
-      for (let i = 0; i < LOOKUPS_PER_BATCH; i++) sink += keyOf(order[i]).length;
-    });
-    const mirrorNs = medianNs(BATCHES, LOOKUPS_PER_BATCH, () => {
-      for (let i = 0; i < LOOKUPS_PER_BATCH; i++) sink += mirror.get(keyOf(order[i]))!.length;
-    });
     const m = map;
-    const mapNs = medianNs(BATCHES, LOOKUPS_PER_BATCH, () => {
-      for (let i = 0; i < LOOKUPS_PER_BATCH; i++) sink += m.get(keyOf(order[i]))!.length;
-    });
+    // interleaved batches: a drift of the machine (this VM varies by tens of percent) hits every contender alike
+    const [keyBuildNs, mirrorNs, mapNs] = interleavedMedianNs(BATCHES, LOOKUPS_PER_BATCH, [
+      () => {
+        for (let i = 0; i < LOOKUPS_PER_BATCH; i++) sink += keyOf(order[i]).length;
+      },
+      () => {
+        for (let i = 0; i < LOOKUPS_PER_BATCH; i++) sink += mirror.get(keyOf(order[i]))!.length;
+      },
+      () => {
+        for (let i = 0; i < LOOKUPS_PER_BATCH; i++) sink += m.get(keyOf(order[i]))!.length;
+      },
+    ]);
     map = null;
     const redisNs = await medianNsAsync(REMOTE_BATCHES, REMOTE_LOOKUPS, async (b) => {
       for (let i = 0; i < REMOTE_LOOKUPS; i++) sink += (await redis.get(keyOf(order[b * REMOTE_LOOKUPS + i])))!.length;
