@@ -2,9 +2,9 @@
  * The mirror in a process of its own, as an application hosts it, so that
  * the event-loop probe sees the mirror's pauses and not the collection of
  * the bench's own heap: in the bench process, recordings, fills and ioredis
- * pipelines leave 25-55 ms mark-compact finalizations that land in whatever
- * is being measured (`--trace-gc`), where a process holding only the mirror
- * collects in 5-7 ms.
+ * pipelines leave 21-25 ms mark-compact finalizations (`--trace-gc`) that
+ * land in whatever is being measured (a 55 ms pause during a stream
+ * catch-up), where a process holding only the mirror collects in 5-10 ms.
  *
  * Run by {@linkcode startMirrorHost} with the bench's own runtime. Prints
  * `{"ready": true}` once loaded, then reads one JSON request per line on
